@@ -1,0 +1,3 @@
+from storeops.cli.main import main
+
+main()

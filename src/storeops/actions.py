@@ -1,0 +1,313 @@
+"""Commands that change data, each one pass down the write path.
+
+lock → load → change → validate → atomic write → one git commit of its own
+paths. If the commit fails, the files are put back: nothing half done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from storeops import gitcmd, yamlio
+from storeops.config import Config, Person
+from storeops.errors import DataError, UsageError, did_you_mean
+from storeops.model import PERSON_RE, ROLES, Project, parse_date, parse_datetime, FieldError
+from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, check_id
+from storeops.workflow import advance as advance_task
+from storeops.workflow import find_task
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str           # person name when known, else the git author name
+    email: str
+    person: Person | None
+
+
+def actor(repo: StoresRepo) -> Actor:
+    ident = gitcmd.identity(repo.root)
+    person = repo.config.person_by_email(ident.email)
+    return Actor(name=person.name if person else ident.name, email=ident.email, person=person)
+
+
+def today(config: Config) -> date:
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(config.timezone)).date()
+
+
+def commit_message(subject: str, action: str, project_id: str | None = None, body: str | None = None) -> str:
+    trailers = ([f"Storeops-Project: {project_id}"] if project_id else []) + [f"Storeops-Action: {action}"]
+    return subject + "\n\n" + (body.strip() + "\n\n" if body else "") + "\n".join(trailers) + "\n"
+
+
+@contextlib.contextmanager
+def _restoring(repo: StoresRepo, paths: list[str]):
+    """Put `paths` back as they were if anything below fails (commit refused, Ctrl-C)."""
+    saved = {p: (repo.root / p).read_bytes() if (repo.root / p).exists() else None for p in paths}
+    try:
+        yield
+    except BaseException:
+        for rel, content in saved.items():
+            target = repo.root / rel
+            with contextlib.suppress(OSError):
+                if content is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    atomic_write(target, content.decode("utf-8"))
+        raise
+
+
+def validate_project(project: Project, source: str) -> None:
+    """Schema check of what we are about to write (a bug guard as much as an input check)."""
+    from storeops import schema
+
+    data = project.to_dict()
+    for name in ("project", f"platforms/{project.platform}"):
+        for path, message in schema.errors(name, data):
+            raise DataError(source, message, field=FieldError(path, message).dotted or None,
+                            hint="nothing was written")
+
+
+def save_project(repo: StoresRepo, project: Project, subject: str, action: str, who: Actor) -> str:
+    rel = repo.rel(repo.project_path(project.id))
+    validate_project(project, rel)
+    with _restoring(repo, [rel]):
+        repo.write_project(project)
+        return gitcmd.commit_paths(repo.root, [rel], commit_message(subject, action, project.id))
+
+
+def save_config(repo: StoresRepo, config: Config, subject: str, action: str) -> str:
+    with _restoring(repo, [CONFIG_FILE]):
+        atomic_write(repo.root / CONFIG_FILE, yamlio.dumps(config.to_dict()))
+        return gitcmd.commit_paths(repo.root, [CONFIG_FILE], commit_message(subject, action))
+
+
+def _writable(project: Project) -> None:
+    if project.archived is not None:
+        raise UsageError(f"{project.id} is archived and read-only", hint=f"storeops reopen {project.id} first")
+
+
+def require_person(config: Config, name: str) -> Person:
+    person = config.person(name)
+    if person is None:
+        names = [p.name for p in config.people]
+        raise UsageError(f"unknown person {name!r}",
+                         hint=did_you_mean(name, names) or "add them with `storeops person add`")
+    return person
+
+
+def user_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except FieldError:
+        raise UsageError(f"{option}: {value!r} is not a date", hint="write dates as YYYY-MM-DD") from None
+
+
+# ---- projects and tasks ----
+
+def new_project(repo: StoresRepo, sop_id: str, *, store: str, owner: str, project_id: str | None,
+                site: str | None, start: str | None, target: str | None, category: str | None,
+                entity: str | None) -> tuple[Project, list[str]]:
+    """Create projects/<id>.yaml from an SOP; returns the project and warnings."""
+    from storeops.sop import get_sop, load_library
+
+    start_date = user_date(start, "--start")
+    target_date = user_date(target, "--target")
+    if category is not None:
+        check_id(category, "category (like home-kitchen)")
+    with repo.lock():
+        config = repo.config
+        who = actor(repo)
+        require_person(config, owner)
+        sop = get_sop(load_library(repo.root), sop_id)
+        site = site or sop.sites[0]
+        if site not in sop.sites:
+            raise UsageError(f"--site {site!r} is not a site of {sop.id}", hint="sites: " + ", ".join(sop.sites))
+        if not store.strip():
+            raise UsageError("--store must not be empty")
+        project_id = check_id(project_id or _slug(f"{store}-{sop.platform}-{site}"))
+        if repo.project_path(project_id).exists():
+            raise UsageError(f"project {project_id!r} already exists", hint="choose another --id")
+        project = sop_instantiate(sop, project_id, store, owner, site, start_date or today(config),
+                                  target_date, category, entity, config)
+        warnings = []
+        last_due = max((t.due for t in project.tasks if t.due), default=None)
+        if target_date and last_due and last_due > target_date:
+            warnings.append(f"the plan ends {last_due.isoformat()}, after the target {target_date.isoformat()}")
+        save_project(repo, project, f"new {project.id}: {sop.pin} for {store}", "new", who)
+        return project, warnings
+
+
+def sop_instantiate(sop, project_id, store, owner, site, start, target, category, entity, config):
+    from storeops.sop import instantiate
+
+    return instantiate(sop, project_id=project_id, store=store, owner=owner, site=site, start=start,
+                       target=target, category=category, entity=entity, config=config)
+
+
+def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    slug = re.sub(r"-+", "-", slug)[:60].strip("-")
+    if not slug or not slug[0].isalnum():
+        raise UsageError(f"cannot make an id from {text!r}", hint="pass --id")
+    return slug
+
+
+def advance(repo: StoresRepo, project_id: str, task_id: str, to: str | None, note: str | None):
+    with repo.lock():
+        project = repo.load_project(project_id)
+        who = actor(repo)
+        changed, old, new = advance_task(project, task_id, to, who.name, today(repo.config), note)
+        save_project(repo, changed, f"advance {project.id}: {task_id} {old.state} → {new.state}", "advance", who)
+        return old, new
+
+
+def assign(repo: StoresRepo, project_id: str, task_id: str, person: str):
+    with repo.lock():
+        project = repo.load_project(project_id)
+        _writable(project)
+        who = actor(repo)
+        require_person(repo.config, person)
+        task = find_task(project, task_id)
+        if task.assignee == person:
+            raise UsageError(f"{task_id} is already assigned to {person}")
+        changed = project.with_task(dataclasses.replace(task, assignee=person))
+        save_project(repo, changed, f"assign {project.id}: {task_id} {task.assignee or 'nobody'} → {person}", "assign", who)
+        return task.assignee
+
+
+def schedule(repo: StoresRepo, project_id: str, task_id: str, due: str | None, appointment: str | None):
+    if due is None and appointment is None:
+        raise UsageError("nothing to change", hint="pass --due DATE and/or --appointment DATETIME")
+    due_date = user_date(due, "--due")
+    moment = None
+    if appointment is not None:
+        try:
+            moment = parse_datetime(appointment)
+        except FieldError:
+            moment = _local_datetime(appointment, repo.config.timezone)
+    with repo.lock():
+        project = repo.load_project(project_id)
+        _writable(project)
+        who = actor(repo)
+        task = find_task(project, task_id)
+        changes: dict = {}
+        parts = []
+        if due_date is not None:
+            changes["due"] = due_date
+            parts.append(f"due {task.due.isoformat() if task.due else 'none'} → {due_date.isoformat()}")
+        if moment is not None:
+            if not task.booking:
+                raise UsageError(f"{task_id} is not an appointment task",
+                                 hint="only tasks like video-verification take --appointment")
+            changes["appointment"] = moment
+            if due_date is None:
+                changes["due"] = moment.date()
+            parts.append(f"appointment {moment.isoformat()}")
+        changed = project.with_task(dataclasses.replace(task, **changes))
+        save_project(repo, changed, f"schedule {project.id}: {task_id} " + ", ".join(parts), "schedule", who)
+        return changed.task(task_id)
+
+
+def _local_datetime(value: str, timezone: str) -> datetime:
+    """'2026-12-10 10:00' or '2026-12-10T10:00' in the team's timezone."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = datetime.fromisoformat(value.replace(" ", "T", 1))
+    except ValueError:
+        raise UsageError(f"--appointment: {value!r} is not a date and time",
+                         hint="write 2026-12-10T10:00 (team timezone) or 2026-12-10T10:00+08:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return datetime.fromisoformat(moment.isoformat())
+
+
+# ---- formatting ----
+
+def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
+    """Rewrite project files into canonical form; returns the files that were (or would be) changed."""
+    from storeops.repo import parse_project
+
+    with (contextlib.nullcontext() if check_only else repo.lock()):
+        changed = []
+        for pid in repo.project_ids():
+            text, source = repo.read_project_text(pid)
+            canonical = yamlio.dumps(parse_project(text, source).to_dict())
+            if canonical != text:
+                changed.append(source)
+        if changed and not check_only:
+            who = actor(repo)
+            with _restoring(repo, changed):
+                for source in changed:
+                    path = repo.root / source
+                    atomic_write(path, yamlio.dumps(parse_project(path.read_text("utf-8"), source).to_dict()))
+                gitcmd.commit_paths(repo.root, changed, commit_message(
+                    f"fmt: canonical form for {len(changed)} project file(s)", "fmt",
+                    body=f"Rewritten by {who.name}."))
+        return changed
+
+
+# ---- people ----
+
+def add_person(repo: StoresRepo, name: str, email: str, roles: list[str]) -> Person:
+    if not PERSON_RE.match(name):
+        raise UsageError(f"{name!r} is not a valid person name", hint="letters, digits, '.', '_' and '-'")
+    if "@" not in email or any(c.isspace() for c in email):
+        raise UsageError(f"--email {email!r} is not an email address")
+    for role in roles:
+        if role not in ROLES:
+            raise UsageError(f"--role {role!r} is not a role", hint="roles: " + ", ".join(ROLES))
+    with repo.lock():
+        config = repo.config
+        actor(repo)
+        if config.person(name):
+            raise UsageError(f"{name} is already on the team")
+        if config.person_by_email(email):
+            raise UsageError(f"{email} already belongs to {config.person_by_email(email).name}")
+        person = Person(name=name, email=email, roles=tuple(dict.fromkeys(roles)))
+        save_config(repo, config.with_people([*config.people, person]),
+                    f"person add {name}" + (f" ({', '.join(person.roles)})" if person.roles else ""), "person-add")
+        return person
+
+
+def remove_person(repo: StoresRepo, name: str) -> list[str]:
+    """Remove someone; refuses while they own projects or hold tasks (reassign first)."""
+    with repo.lock():
+        config = repo.config
+        actor(repo)
+        require_person(config, name)
+        busy = []
+        for project in repo.load_projects():
+            if project.archived is not None:
+                continue
+            if project.owner == name:
+                busy.append(f"{project.id} (owner)")
+            busy += [f"{project.id}/{t.id}" for t in project.tasks
+                     if t.assignee == name and t.state not in ("done", "skipped")]
+        if busy:
+            raise UsageError(f"{name} still has work: {', '.join(busy[:5])}" + (" ..." if len(busy) > 5 else ""),
+                             hint="reassign it with `storeops assign` first")
+        admins = [p for p in config.people if "admin" in p.roles and p.name != name]
+        if "admin" in config.person(name).roles and not admins:
+            raise UsageError(f"{name} is the last admin", hint="give someone else the admin role first")
+        save_config(repo, config.with_people([p for p in config.people if p.name != name]),
+                    f"person remove {name}", "person-remove")
+        return busy
+
+
+def init_path_check(path: Path) -> None:
+    if (path / CONFIG_FILE).exists():
+        raise UsageError(f"{path} is already a stores repo ({CONFIG_FILE} exists)",
+                         hint="nothing to do; use `storeops check` to verify it")

@@ -1,0 +1,220 @@
+"""`storeops check`: every problem in a stores repo, collected, never raised.
+
+Each rule returns Problem records; the CLI prints them as file:line:col.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from storeops import schema, yamlio
+from storeops.config import Config
+from storeops.errors import DataError
+from storeops.model import FieldError, Project
+from storeops.repo import CONFIG_FILE, StoresRepo
+from storeops.sop import Sop, load_library
+from storeops.workflow import FINISHED, STARTED, dependency_cycle, valid_approval
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    col: int | None
+    message: str
+    code: str
+
+    def __str__(self) -> str:
+        where = self.path + (f":{self.line}" if self.line else "") + (f":{self.col}" if self.line and self.col else "")
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Collector:
+    def __init__(self, source: str, text: str):
+        self.source, self.text, self.items = source, text, []
+
+    def add(self, doc_path: tuple, message: str, code: str) -> None:
+        where = yamlio.locate(self.text, doc_path) if self.text else None
+        line, col = where or (None, None)
+        dotted = FieldError(doc_path, message).dotted
+        self.items.append(Problem(self.source, line, col, f"{dotted}: {message}" if dotted else message, code))
+
+
+def _from_data_error(error: DataError, code: str) -> Problem:
+    return Problem(error.source, error.line, error.col, (f"{error.field}: " if error.field else "") + error.detail, code)
+
+
+def _parse(path: Path, source: str):
+    """(text, data) or a Problem when the file cannot be read as YAML."""
+    try:
+        text = yamlio.read_bytes(path, source)
+        return text, yamlio.loads(text, source)
+    except DataError as error:
+        return None, _from_data_error(error, "yaml")
+
+
+def check_config(repo: StoresRepo) -> tuple[list[Problem], Config | None]:
+    text, data = _parse(repo.root / CONFIG_FILE, CONFIG_FILE)
+    if text is None:
+        return [data], None
+    out = _Collector(CONFIG_FILE, text)
+    for doc_path, message in schema.errors("config", data):
+        out.add(doc_path, message, "schema")
+    try:
+        config = Config.from_dict(data)
+    except FieldError as error:
+        if not out.items:
+            out.add(error.path, error.message, "config")
+        return out.items, None
+    return out.items, config
+
+
+def check_sop_file(path: Path, source: str) -> list[Problem]:
+    text, data = _parse(path, source)
+    if text is None:
+        return [data]
+    out = _Collector(source, text)
+    for doc_path, message in schema.errors("sop", data):
+        out.add(doc_path, message, "schema")
+    if out.items:
+        return out.items
+    ids = [t["id"] for t in data["tasks"]]
+    for i, task in enumerate(data["tasks"]):
+        for j, dep in enumerate(task.get("depends_on", [])):
+            if dep not in ids:
+                out.add(("tasks", i, "depends_on", j), f"depends on unknown task {dep!r}", "sop")
+        for k, doc in enumerate(task.get("documents", [])):
+            template = doc.get("template")
+            if template and not (path.parent / "templates" / template).is_file() and not _builtin_template(template):
+                out.add(("tasks", i, "documents", k, "template"), f"template {template!r} not found in sop/templates/", "sop")
+    cycle = dependency_cycle(_Deps(t["id"], tuple(t.get("depends_on", []))) for t in data["tasks"])
+    if cycle:
+        out.add(("tasks",), "tasks depend on each other in a circle: " + " → ".join(cycle), "sop")
+    return out.items
+
+
+@dataclass(frozen=True)
+class _Deps:
+    id: str
+    depends_on: tuple
+
+
+def _builtin_template(name: str) -> bool:
+    from storeops.sop import templates_dir
+
+    return (templates_dir() / name).is_file()
+
+
+def check_project_file(repo: StoresRepo, path: Path, config: Config | None, library: dict[str, Sop]) -> list[Problem]:
+    source = repo.rel(path)
+    text, data = _parse(path, source)
+    if text is None:
+        return [data]
+    out = _Collector(source, text)
+    for doc_path, message in schema.errors("project", data):
+        out.add(doc_path, message, "schema")
+    if out.items:
+        return out.items
+    try:
+        project = Project.from_dict(data)
+    except FieldError as error:
+        out.add(error.path, error.message, "project")
+        return out.items
+    if path.name != f"{project.id}.yaml":
+        out.add(("id",), f"id {project.id!r} does not match the file name {path.name}", "project")
+    for doc_path, message in schema.errors(f"platforms/{project.platform}", data):
+        out.add(doc_path, message, "platform")
+    _check_rules(out, repo, project, config, library)
+    if yamlio.dumps(project.to_dict()) != text:
+        out.items.append(Problem(source, None, None, "not in canonical form (run `storeops fmt`)", "fmt"))
+    return out.items
+
+
+def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Config | None,
+                 library: dict[str, Sop]) -> None:
+    sop = library.get(project.sop_id)
+    if sop is None:
+        out.add(("sop",), f"unknown SOP {project.sop_id!r} (not built in, not in sop/)", "sop")
+    elif project.site not in sop.sites:
+        out.add(("site",), f"site {project.site!r} is not one of {sop.id}'s sites: {', '.join(sop.sites)}", "sop")
+    if config is not None and config.person(project.owner) is None:
+        out.add(("owner",), f"{project.owner!r} is not a person in storeops.yaml", "people")
+    ids = [t.id for t in project.tasks]
+    cycle = dependency_cycle(project.tasks)
+    if cycle:
+        out.add(("tasks",), "tasks depend on each other in a circle: " + " → ".join(cycle), "workflow")
+    for i, task in enumerate(project.tasks):
+        at = ("tasks", i)
+        for j, dep in enumerate(task.depends_on):
+            if dep not in ids:
+                out.add(at + ("depends_on", j), f"depends on unknown task {dep!r}", "workflow")
+            elif task.state in STARTED and project.task(dep).state not in FINISHED:
+                out.add(at + ("state",), f"{task.id} is {task.state} but its dependency {dep} is not done", "workflow")
+        if task.state == "skipped" and not task.optional:
+            out.add(at + ("state",), f"{task.id} is skipped but not optional", "workflow")
+        if task.state == "done" and task.requires_approval and valid_approval(task) is None:
+            out.add(at + ("state",), f"{task.id} is done without an approval by {task.requires_approval} "
+                                     "from someone other than the assignee", "approval")
+        if config is not None:
+            if task.assignee and config.person(task.assignee) is None:
+                out.add(at + ("assignee",), f"{task.assignee!r} is not a person in storeops.yaml", "people")
+            for k, approval in enumerate(task.approvals):
+                person = config.person(approval.by)
+                if person is None or approval.role not in person.roles:
+                    out.add(at + ("approvals", k, "by"), f"{approval.by!r} does not hold the {approval.role} role", "approval")
+        for k, doc in enumerate(task.documents):
+            if doc.file is None:
+                continue
+            if not doc.file.startswith(f"attachments/{project.id}/"):
+                out.add(at + ("documents", k, "file"), f"attachments of {project.id} live under attachments/{project.id}/", "document")
+            elif not (repo.root / doc.file).is_file():
+                out.add(at + ("documents", k, "file"), f"{doc.file} does not exist", "document")
+            if doc.sensitive and not doc.file.endswith(".age"):
+                out.add(at + ("documents", k, "file"), f"{doc.id} is sensitive but stored unencrypted", "sensitive")
+    for i, rejection in enumerate(project.rejections):
+        if rejection.task and rejection.task not in ids:
+            out.add(("rejections", i, "task"), f"unknown task {rejection.task!r}", "rejection")
+        if sop is not None and rejection.reason != "other" and rejection.reason not in sop.rejection_codes():
+            out.add(("rejections", i, "reason"), f"{rejection.reason!r} is not a rejection code of {sop.id}", "rejection")
+
+
+def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None) -> list[Problem]:
+    """All problems in the repo, or only in `paths` (files or folders inside it)."""
+    problems, config = check_config(repo)
+    library: dict[str, Sop] = {}
+    for path, source, _origin in _sop_files(repo):
+        found = check_sop_file(path, source)
+        problems += found
+    try:
+        library = load_library(repo.root)
+    except DataError:
+        pass  # already reported above
+    files = _project_files(repo, paths)
+    for path in (progress(files) if progress else files):
+        problems += check_project_file(repo, path, config, library)
+    return problems
+
+
+def _sop_files(repo: StoresRepo):
+    from storeops.sop import sop_files
+
+    return [f for f in sop_files(repo.root) if f[2] == "team"]
+
+
+def _project_files(repo: StoresRepo, paths: list[Path] | None) -> list[Path]:
+    if not paths:
+        return sorted(p for p in repo.projects_dir.glob("*.yaml") if not p.name.startswith("."))
+    files: list[Path] = []
+    for given in paths:
+        given = given.resolve()
+        if given.is_dir():
+            files += sorted(given.rglob("*.yaml"))
+        elif given.is_file():
+            files.append(given)
+        else:
+            raise DataError(str(given), "no such file or folder")
+    return [f for f in files if f.parent == repo.projects_dir.resolve()]

@@ -1,0 +1,1 @@
+"""The command line: parse, call the domain, render. No business logic here."""

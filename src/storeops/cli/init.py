@@ -1,0 +1,54 @@
+"""storeops init: a new stores repo, or the bundled example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from storeops.cli.common import state
+
+
+def init(
+    ctx: typer.Context,
+    path: Optional[Path] = typer.Argument(None, metavar="[PATH]", help="Folder to initialise (default: here)."),
+    name: Optional[str] = typer.Option(None, "--name", help="Team name (default: the folder's name)."),
+    timezone: str = typer.Option("UTC", "--timezone", metavar="TZ", help="IANA timezone, e.g. Asia/Shanghai."),
+    language: str = typer.Option("en", "--language", metavar="en|zh", help="Interface language."),
+    example: Optional[Path] = typer.Option(
+        None, "--example", metavar="PATH", help="Instead: create a ready demo stores repo at PATH."
+    ),
+) -> None:
+    """Make a folder a stores repo: storeops.yaml, projects/, attachments/, sop/.
+
+    Runs `git init` if needed, registers you (git user.name/user.email) as the
+    first person with the admin role, and commits.
+
+    Examples:
+      storeops init stores --name "ACME Ops" --timezone Asia/Shanghai --language zh
+      storeops init --example demo
+    """
+    from storeops import render
+
+    base = state(ctx).directory or Path.cwd()
+    if example is not None:
+        from storeops.example import build_example
+
+        if path is not None:
+            raise typer.BadParameter("give either PATH or --example PATH, not both")
+        target = base / example
+        count = build_example(target)
+        render.message(f"example stores repo with {count} projects in {target}")
+        render.message(f"try: storeops -C {example} status")
+        return
+    from storeops.initrepo import init_repo
+
+    target = base / path if path is not None else base
+    config = init_repo(target, team=name, timezone=timezone, language=language)
+    render.message(f"initialised stores repo {config.team!r} in {target.resolve()}")
+    render.message(f"you are {config.people[0].name} (admin); next: storeops person add NAME --email E --role ops")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)

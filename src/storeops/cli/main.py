@@ -1,0 +1,111 @@
+"""Entry point: global options, command registration, the one error boundary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from typer.core import TyperGroup
+
+from storeops import __version__
+from storeops.cli.common import State, state
+
+
+class StoreopsGroup(TyperGroup):
+    """The only place where exceptions become messages and exit codes."""
+
+    def invoke(self, ctx):
+        from storeops.errors import StoreopsError
+
+        try:
+            return super().invoke(ctx)
+        except StoreopsError as error:
+            if _debug(ctx):
+                raise
+            from storeops import render
+
+            render.error(render.clean(error.message))
+            if error.hint:
+                render.message(f"hint: {render.clean(error.hint)}", "dim")
+            ctx.exit(error.exit_code)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as error:  # click's own exceptions subclass ClickException, handled by click
+            import click
+
+            if isinstance(error, click.ClickException) or _debug(ctx):
+                raise
+            if isinstance(error, BrokenPipeError):
+                ctx.exit(0)
+            from storeops import render
+
+            render.error(f"unexpected error: {type(error).__name__}: {render.clean(error)}")
+            render.message("hint: rerun with --debug for the traceback, and report it", "dim")
+            ctx.exit(70)
+        except KeyboardInterrupt:
+            sys.stderr.write("interrupted\n")
+            ctx.exit(130)
+
+
+def _debug(ctx) -> bool:
+    obj = ctx.find_root().obj
+    return bool(getattr(obj, "debug", False) or os.environ.get("STOREOPS_DEBUG"))
+
+
+app = typer.Typer(
+    cls=StoreopsGroup,
+    name="storeops",
+    help="Store-opening projects as YAML files in git.\n\n"
+    "Example: storeops init --example demo && storeops -C demo status",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"storeops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    directory: Optional[Path] = typer.Option(
+        None, "-C", metavar="PATH", help="Run as if started in PATH (like git -C).", show_default=False
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    lang: Optional[str] = typer.Option(
+        None, "--lang", metavar="en|zh", help="Interface language (default: storeops.yaml, or $STOREOPS_LANG)."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Store-opening projects as YAML files in git."""
+    current = state(ctx)
+    current.directory = directory
+    current.debug = debug
+    if lang is not None and lang not in ("en", "zh"):
+        raise typer.BadParameter("use en or zh", param_hint="--lang")
+    current.lang = lang
+
+
+def _register() -> None:
+    from storeops.cli import check, init, people, projects, sops, status, tasks
+
+    for module in (init, projects, status, tasks, check, sops, people):
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    app(args=argv, prog_name="storeops")

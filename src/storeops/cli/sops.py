@@ -1,0 +1,127 @@
+"""storeops sop list / show / templates: the SOP library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from storeops.cli.common import JSON_OPTION, language, state
+
+sop_app = typer.Typer(help="Browse SOP templates: built-in plus your team's sop/ folder.\n\nExample: storeops sop list",
+                      no_args_is_help=True)
+
+
+def _library(ctx):
+    """SOPs visible here: the team's own when inside a stores repo, else built-ins."""
+    from storeops.errors import EnvError
+    from storeops.repo import find_root
+    from storeops.sop import load_library
+
+    try:
+        root = find_root(state(ctx).directory or Path.cwd())
+    except EnvError:
+        root = None
+    return load_library(root), root
+
+
+@sop_app.command("list")
+def list_sops(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """List SOP templates.
+
+    Example:
+      storeops sop list --json
+    """
+    from storeops import render
+
+    library, _root = _library(ctx)
+    lang = language(ctx)
+    rows = [{"id": s.id, "version": s.version, "platform": s.platform, "sites": s.sites,
+             "reviewed": s.data.get("reviewed"), "origin": s.origin, "title": s.data.get("title"),
+             "tasks": len(s.tasks)} for s in library.values()]
+    if as_json:
+        render.emit_json({"sops": rows})
+        return
+    render.table(["id", "version", "platform", "sites", "reviewed", "tasks", "origin", "title"],
+                 [[r["id"], r["version"], r["platform"], ",".join(r["sites"]), r["reviewed"], r["tasks"], r["origin"],
+                   library[r["id"]].title(lang)] for r in rows])
+
+
+@sop_app.command("show")
+def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID"), as_json: bool = JSON_OPTION) -> None:
+    """Show an SOP's tasks, gates, documents and rejection reasons.
+
+    Example:
+      storeops sop show amazon-us
+    """
+    from storeops import render
+    from storeops.sop import get_sop
+
+    library, _root = _library(ctx)
+    sop = get_sop(library, sop_id)
+    lang = language(ctx)
+    if as_json:
+        render.emit_json({"sop": sop.data, "origin": sop.origin, "source": sop.source})
+        return
+    render.fields([("id", sop.pin), ("title", sop.title(lang)), ("platform", sop.platform),
+                   ("sites", ", ".join(sop.sites)), ("reviewed", sop.data.get("reviewed")),
+                   ("compliance", ", ".join(sop.data.get("compliance", [])) or "-"), ("source", sop.source)])
+    render.out()
+    rows = []
+    for t in sop.tasks:
+        flags = [f"approval:{t['requires_approval']}"] if t.get("requires_approval") else []
+        flags += ["appointment"] if t.get("appointment") else []
+        flags += [f"external/{t.get('check_every', '-')}"] if t.get("external") else []
+        flags += ["optional"] if t.get("optional") else []
+        flags += ["only " + ",".join(t["when_category"])] if t.get("when_category") else []
+        docs = ", ".join(d["id"] + ("🔒" if d.get("sensitive") else "") for d in t.get("documents", []))
+        rows.append([t["id"], (t.get("title") or {}).get(lang, ""), t.get("role", ""), t.get("duration", ""),
+                     ", ".join(t.get("depends_on", [])) or "-", " ".join(flags), docs])
+    render.table(["task", "title", "role", "takes", "after", "flags", "documents"], rows)
+    reasons = sop.data.get("rejection_reasons", [])
+    if reasons:
+        render.out()
+        render.out("rejection reasons: " + ", ".join(r["code"] for r in reasons))
+
+
+@sop_app.command("templates")
+def templates(
+    ctx: typer.Context,
+    sop_id: str = typer.Argument(..., metavar="SOP_ID"),
+    copy_to: Optional[Path] = typer.Option(None, "--copy-to", metavar="DIR", help="Copy the template files into DIR."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List the document templates an SOP uses, or copy them to a folder.
+
+    Example:
+      storeops sop templates amazon-us --copy-to ./letters
+    """
+    import shutil
+
+    from storeops import render
+    from storeops.sop import get_sop, template_names, templates_dir
+
+    library, root = _library(ctx)
+    sop = get_sop(library, sop_id)
+    names = template_names(sop)
+    found = []
+    for name in names:
+        team_file = root / "sop" / "templates" / name if root else None
+        source = team_file if team_file and team_file.is_file() else templates_dir() / name
+        found.append((name, source))
+    if copy_to is not None:
+        copy_to.mkdir(parents=True, exist_ok=True)
+        for name, source in found:
+            shutil.copyfile(source, copy_to / name)
+        render.message(f"copied {len(found)} template(s) to {copy_to}")
+        return
+    if as_json:
+        render.emit_json({"sop": sop.id, "templates": [{"name": n, "path": str(p)} for n, p in found]})
+        return
+    for name, source in found:
+        render.out(f"{name}\t{source}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sop_app, name="sop")

@@ -1,0 +1,197 @@
+"""storeops status: all projects, one project, or one task in full."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from storeops.cli.common import JSON_OPTION, language, open_repo
+
+STATUS_HELP = """Show where projects stand.
+
+Without PROJECT: one line per project (status, progress, next task, overdue).
+With PROJECT: its tasks. With PROJECT TASK: the task in full, with its how-to
+guide and documents.
+
+Examples:
+  storeops status
+  storeops status --owner alice --status rejected
+  storeops status acme-amazon-us
+  storeops status acme-amazon-us video-verification --json
+"""
+
+STATUSES_TEXT = "preparing, under_review, approved, rejected, archived"
+
+
+def status(
+    ctx: typer.Context,
+    project_id: Optional[str] = typer.Argument(None, metavar="[PROJECT]", help="Project id."),
+    task_id: Optional[str] = typer.Argument(None, metavar="[TASK]", help="Task id within PROJECT."),
+    platform: Optional[str] = typer.Option(None, "--platform", help="Only this platform (e.g. amazon)."),
+    owner: Optional[str] = typer.Option(None, "--owner", help="Only projects owned by this person."),
+    status_filter: Optional[str] = typer.Option(None, "--status", help=f"Only this status: {STATUSES_TEXT}."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    from storeops import actions, render, views
+    from storeops.errors import UsageError
+    from storeops.model import STATUSES
+
+    repo = open_repo(ctx)
+    lang = language(ctx, repo)
+    today = actions.today(repo.config)
+    if status_filter is not None and status_filter not in STATUSES:
+        raise UsageError(f"--status {status_filter!r} is not a status", hint=f"one of {STATUSES_TEXT}")
+    if project_id is None:
+        summaries = [views.project_summary(p, today) for p in repo.load_projects()]
+        summaries = [s for s in summaries if views.matches(s, platform, owner, status_filter)]
+        if as_json:
+            render.emit_json({"today": today.isoformat(), "projects": summaries})
+        else:
+            _table(summaries, lang)
+        return
+    project = repo.load_project(project_id)
+    if task_id is None:
+        detail = views.project_detail(project, today)
+        if as_json:
+            render.emit_json({"today": today.isoformat(), "project": detail})
+        else:
+            _project(detail, lang)
+        return
+    from storeops.workflow import find_task
+
+    task = find_task(project, task_id)
+    view = views.task_view(project, task, today)
+    view["guide"] = _guide(repo, project, task_id)
+    if as_json:
+        render.emit_json({"today": today.isoformat(), "project": project.id, "task": view})
+    else:
+        _task(project, view, lang)
+
+
+def _guide(repo, project, task_id: str) -> dict | None:
+    from storeops.errors import StoreopsError
+    from storeops.sop import load_library
+
+    try:
+        sop = load_library(repo.root).get(project.sop_id)
+    except StoreopsError:
+        return None
+    task = sop.task(task_id) if sop else None
+    return task.get("guide") if task else None
+
+
+def _table(summaries: list[dict], lang: str) -> None:
+    from storeops import render
+    from storeops.labels import status_label, word
+
+    if not summaries:
+        render.message("no projects (create one with `storeops new`)")
+        return
+    headers = [word(k, lang) for k in ("project", "platform", "owner", "status", "progress", "next", "due")] + [""]
+    rows, styles = [], []
+    for s in summaries:
+        late = s["overdue"]
+        rows.append([
+            s["id"], f"{s['platform']}-{s['site']}", s["owner"], status_label(s["status"], lang),
+            f"{s['done']}/{s['total']}", s["next_task"] or "-", s["next_due"] or "-",
+            f"{word('overdue', lang)} ({len(late)})" if late else "",
+        ])
+        styles.append("red" if late else ("dim" if s["status"] == "archived" else None))
+    render.table(headers, rows, styles)
+
+
+def _text(title: dict | None, fallback: str, lang: str) -> str:
+    if not title:
+        return fallback
+    return title.get(lang) or title.get("en") or fallback
+
+
+def _project(d: dict, lang: str) -> None:
+    from storeops import render
+    from storeops.labels import state_label, status_label, word
+
+    payout = word("payout_bound" if d["payout_bound"] else "payout_unbound", lang)
+    render.fields([
+        (word("project", lang), d["id"]),
+        (word("store", lang), d["store"]),
+        (word("platform", lang), f"{d['platform']}-{d['site']} ({d['sop']})"),
+        (word("entity", lang), d["entity"] or "-"),
+        (word("category", lang), d["category"] or "-"),
+        (word("owner", lang), d["owner"]),
+        (word("status", lang), f"{status_label(d['status'], lang)} · {d['done']}/{d['total']} · {payout}"),
+        (word("start", lang), d["start"] + (f" → {d['target']}" if d["target"] else "")),
+    ])
+    render.out()
+    headers = [word(k, lang) for k in ("task", "state", "assignee", "due", "depends", "documents")]
+    rows, styles = [], []
+    for t in d["tasks"]:
+        marks = []
+        if t["requires_approval"]:
+            marks.append(f"⚑{t['requires_approval']}" + ("✓" if t["approved"] else ""))
+        if t["appointment"]:
+            marks.append(f"@{t['appointment']}")
+        docs = sum(1 for doc in t["documents"] if doc["file"])
+        rows.append([
+            f"{t['id']} " + " ".join(marks) if marks else t["id"],
+            state_label(t["state"], lang),
+            t["assignee"] or "-",
+            (t["due"] or "-") + (f" {word('overdue', lang)}" if t["overdue"] else ""),
+            ", ".join(t["depends_on"]) or "-",
+            f"{docs}/{len(t['documents'])}" if t["documents"] else "",
+        ])
+        styles.append("red" if t["overdue"] else ("green" if t["state"] == "done" else None))
+    render.table(headers, rows, styles)
+    if d["rejections"]:
+        render.out()
+        render.out(word("rejections", lang) + ":")
+        for r in d["rejections"]:
+            render.out(f"  {r['at']}  {render.clean(r['reason'])}  {render.clean(r['task'] or '')}  {render.clean(r['message'] or '')}")
+
+
+def _task(project, t: dict, lang: str) -> None:
+    from storeops import render
+    from storeops.labels import state_label, word
+
+    pairs = [
+        (word("task", lang), f"{t['id']} — {_text(t['title'], t['id'], lang)}"),
+        (word("project", lang), project.id),
+        (word("state", lang), state_label(t["state"], lang)),
+        (word("assignee", lang), t["assignee"] or "-"),
+        (word("due", lang), (t["due"] or "-") + (f"  {word('overdue', lang)}" if t["overdue"] else "")),
+        (word("depends", lang), ", ".join(t["depends_on"]) or "-"),
+    ]
+    if t["waiting_for"]:
+        pairs.append(("waiting for", ", ".join(t["waiting_for"])))
+    if t["requires_approval"]:
+        pairs.append((word("gate", lang), f"{t['requires_approval']} ({'approved' if t['approved'] else 'not yet approved'})"))
+    if t["appointment"] is not None or t["external"]:
+        pairs.append((word("appointment", lang) if not t["external"] else "external", t["appointment"] or f"check every {t['check_every']}"))
+    render.fields(pairs)
+    if t["guide"]:
+        render.out()
+        render.out(word("guide", lang) + ":")
+        render.out("  " + render.clean(_text(t["guide"], "", lang)))
+    if t["documents"]:
+        render.out()
+        render.out(word("documents", lang) + ":")
+        for doc in t["documents"]:
+            state = doc["file"] or word("missing", lang)
+            validity = ""
+            if doc["expires"]:
+                validity = f"  {word('expired', lang) if doc['expired'] else word('expires', lang)} {doc['expires']}"
+            elif doc["valid_days"]:
+                validity = f"  (valid {doc['valid_days']} days from issue)"
+            lock = " 🔒" if doc["sensitive"] else ""
+            render.out(f"  {doc['id']}{lock}: {render.clean(state)}{validity}")
+    for a in t["approvals"]:
+        render.out(f"approved by {a['by']} ({a['role']}) on {a['at']}" + (f": {render.clean(a['note'])}" if a.get("note") else ""))
+    if t["notes"]:
+        render.out()
+        render.out(word("notes", lang) + ":")
+        for n in t["notes"]:
+            render.out(f"  {n['at']} {render.clean(n['by'])}: {render.clean(n['text'])}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("status", help=STATUS_HELP)(status)

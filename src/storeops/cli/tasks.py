@@ -1,0 +1,86 @@
+"""storeops advance / assign / schedule: change one task, one commit."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from storeops.cli.common import open_repo
+
+
+def advance(
+    ctx: typer.Context,
+    project_id: str = typer.Argument(..., metavar="PROJECT"),
+    task_id: str = typer.Argument(..., metavar="TASK"),
+    to: Optional[str] = typer.Option(
+        None, "--to", metavar="STATE",
+        help="Target state: in_progress, submitted, done, rejected, blocked, skipped, todo.",
+    ),
+    note: Optional[str] = typer.Option(None, "--note", help="A note kept on the task."),
+) -> None:
+    """Move a task one step (todo → in_progress → submitted → done), or --to a state.
+
+    Refuses when dependencies are not done, the move is not allowed, or a gated
+    task has no approval yet.
+
+    Examples:
+      storeops advance acme-amazon-us business-license
+      storeops advance acme-amazon-us video-verification --to blocked --note "camera broken"
+    """
+    from storeops import actions, render
+    from storeops.errors import UsageError
+    from storeops.model import STATES
+
+    if to is not None and to not in STATES:
+        raise UsageError(f"--to {to!r} is not a state", hint="one of " + ", ".join(STATES))
+    old, new = actions.advance(open_repo(ctx), project_id, task_id, to, note)
+    render.message(f"{project_id}: {task_id} {old.state} → {new.state}")
+
+
+def assign(
+    ctx: typer.Context,
+    project_id: str = typer.Argument(..., metavar="PROJECT"),
+    task_id: str = typer.Argument(..., metavar="TASK"),
+    person: str = typer.Argument(..., metavar="PERSON"),
+) -> None:
+    """Give a task to a person on the team.
+
+    Example:
+      storeops assign acme-amazon-us bank-statement carol
+    """
+    from storeops import actions, render
+
+    before = actions.assign(open_repo(ctx), project_id, task_id, person)
+    render.message(f"{project_id}: {task_id} {before or 'nobody'} → {person}")
+
+
+def schedule(
+    ctx: typer.Context,
+    project_id: str = typer.Argument(..., metavar="PROJECT"),
+    task_id: str = typer.Argument(..., metavar="TASK"),
+    due: Optional[str] = typer.Option(None, "--due", metavar="DATE", help="New due date, YYYY-MM-DD."),
+    appointment: Optional[str] = typer.Option(
+        None, "--appointment", metavar="DATETIME",
+        help="Booking time, e.g. 2026-12-10T10:00 (team timezone) or with an offset (+08:00).",
+    ),
+) -> None:
+    """Set a task's due date or book its appointment.
+
+    Examples:
+      storeops schedule acme-amazon-us bank-statement --due 2026-12-05
+      storeops schedule acme-amazon-us video-verification --appointment 2026-12-10T10:00
+    """
+    from storeops import actions, render
+
+    task = actions.schedule(open_repo(ctx), project_id, task_id, due, appointment)
+    parts = [f"due {task.due.isoformat()}" if task.due else "no due date"]
+    if task.appointment:
+        parts.append(f"appointment {task.appointment.isoformat()}")
+    render.message(f"{project_id}: {task_id} " + ", ".join(parts))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("advance")(advance)
+    app.command("assign")(assign)
+    app.command("schedule")(schedule)

@@ -1,0 +1,112 @@
+"""Output: rich on a terminal, plain text when piped or NO_COLOR, JSON on request.
+
+Data goes to stdout, messages to stderr. Every user-supplied string passes
+through `clean` so markup and terminal control sequences stay inert.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import Any
+
+JSON_VERSION = 1
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean(value: Any) -> str:
+    """One display line: control characters shown escaped, newlines as ⏎."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def fancy(stream=None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def emit_json(payload: dict) -> None:
+    sys.stdout.write(json.dumps({"version": JSON_VERSION, **payload}, ensure_ascii=False, indent=2) + "\n")
+
+
+def message(text: str, style: str = "") -> None:
+    """A message for the user on stderr (text is cleaned, not markup)."""
+    if fancy(sys.stderr) and style:
+        from rich.text import Text
+
+        _console(stderr=True).print(Text(text, style=style))
+    else:
+        sys.stderr.write(text + "\n")
+
+
+def warn(text: str) -> None:
+    message(f"warning: {text}", "yellow")
+
+
+def error(text: str) -> None:
+    message(f"error: {text}", "bold red")
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def table(headers: list[str], rows: list[list[Any]], styles: list[str | None] | None = None, title: str | None = None) -> None:
+    """A table: rich with a box on a terminal, aligned columns otherwise.
+
+    `styles` gives an optional rich style per row (e.g. red for overdue).
+    """
+    cells = [[clean(c) for c in row] for row in rows]
+    if fancy():
+        from rich.table import Table
+        from rich.text import Text
+
+        grid = Table(title=title, header_style="bold", show_lines=False)
+        for header in headers:
+            grid.add_column(header, overflow="fold")
+        for i, row in enumerate(cells):
+            style = (styles or [None] * len(cells))[i] or ""
+            grid.add_row(*[Text(c) for c in row], style=style)
+        _console().print(grid)
+        return
+    if title:
+        out(title)
+    widths = [max([len(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = [headers] + cells
+    for row in lines:
+        out("  ".join(_pad(c, widths[i]) for i, c in enumerate(row)).rstrip())
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def fields(pairs: list[tuple[str, Any]]) -> None:
+    """`label: value` lines, labels aligned."""
+    if not pairs:
+        return
+    width = max(_width(label) for label, _ in pairs)
+    for label, value in pairs:
+        out(f"{_pad(label, width)}  {clean(value)}")

@@ -1,0 +1,158 @@
+"""Task transitions, dependency and approval rules, derived project status."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from storeops.errors import UsageError, did_you_mean
+from storeops.model import Note, Project, Task
+
+FINISHED = ("done", "skipped")
+STARTED = ("in_progress", "submitted", "done")
+
+# The chain is todo → in_progress → submitted → done; the rest are detours.
+NEXT = {"todo": "in_progress", "in_progress": "submitted", "submitted": "done",
+        "rejected": "in_progress", "blocked": "in_progress"}
+
+ALLOWED = {
+    "todo": {"in_progress", "blocked", "skipped"},
+    "in_progress": {"submitted", "done", "rejected", "blocked", "todo", "skipped"},
+    "submitted": {"done", "rejected", "in_progress"},
+    "rejected": {"in_progress"},
+    "blocked": {"todo", "in_progress"},
+    "done": {"in_progress"},
+    "skipped": {"todo"},
+}
+
+
+def project_status(project: Project) -> str:
+    if project.archived is not None:
+        return "archived"
+    tasks = project.tasks
+    if any(t.state == "rejected" for t in tasks):
+        return "rejected"
+    external = [t for t in tasks if t.external]
+    if all(t.state in FINISHED for t in (external or tasks)):
+        return "approved"
+    if any(t.state in ("in_progress", "submitted") for t in external):
+        return "under_review"
+    return "preparing"
+
+
+def open_tasks(project: Project) -> list[Task]:
+    return [t for t in project.tasks if t.state not in FINISHED]
+
+
+def next_task(project: Project) -> Task | None:
+    """The task to look at next: the earliest-due open task whose dependencies are finished."""
+    ready = [t for t in open_tasks(project) if unmet_dependencies(project, t) == []]
+    pool = ready or open_tasks(project)
+    if not pool:
+        return None
+    return min(pool, key=lambda t: (t.due or date.max, project.tasks.index(t)))
+
+
+def unmet_dependencies(project: Project, task: Task) -> list[str]:
+    unmet = []
+    for dep_id in task.depends_on:
+        dep = project.task(dep_id)
+        if dep is None or dep.state not in FINISHED:
+            unmet.append(dep_id)
+    return unmet
+
+
+def valid_approval(task: Task):
+    """The approval that opens the task's gate, or None."""
+    if not task.requires_approval:
+        return None
+    return next((a for a in task.approvals if a.role == task.requires_approval and a.by != task.assignee), None)
+
+
+def transition_problem(project: Project, task: Task, to: str) -> str | None:
+    """Why `task` may not move to `to`, or None when it may."""
+    if to == task.state:
+        return f"{task.id} is already {to}"
+    if to not in ALLOWED[task.state]:
+        allowed = ", ".join(sorted(ALLOWED[task.state]))
+        return f"{task.id} cannot go {task.state} → {to} (from {task.state}: {allowed})"
+    if to == "skipped" and not task.optional:
+        return f"{task.id} is not optional and cannot be skipped"
+    if to in STARTED and task.state in ("todo", "blocked", "skipped"):
+        unmet = unmet_dependencies(project, task)
+        if unmet:
+            return f"{task.id} waits for {', '.join(unmet)} (not done yet)"
+    if to == "done" and task.requires_approval:
+        if task.state != "submitted":
+            return f"{task.id} needs an approval by {task.requires_approval}: advance it to submitted first"
+        if valid_approval(task) is None:
+            return (f"{task.id} needs an approval by someone with the {task.requires_approval} role "
+                    f"other than the assignee (storeops approve {project.id} {task.id})")
+    return None
+
+
+def advance(project: Project, task_id: str, to: str | None, actor: str, today: date,
+            note: str | None = None) -> tuple[Project, Task, Task]:
+    """Move one task; returns (new project, old task, new task) or raises UsageError."""
+    if project.archived is not None:
+        raise UsageError(f"{project.id} is archived and read-only", hint=f"storeops reopen {project.id} first")
+    task = project.task(task_id)
+    if task is None:
+        raise unknown_task(project, task_id)
+    if to is None:
+        to = NEXT.get(task.state)
+        if to is None:
+            raise UsageError(f"{task.id} is {task.state}; nothing to advance",
+                             hint="use --to in_progress to reopen it")
+    problem = transition_problem(project, task, to)
+    if problem:
+        raise UsageError(problem)
+    changes: dict = {"state": to}
+    if to == "in_progress" and task.state in ("rejected", "done", "submitted"):
+        changes["approvals"] = ()  # rework needs a fresh review
+    if note:
+        changes["notes"] = task.notes + (Note(at=today, by=actor, text=note),)
+    new_task = dataclasses.replace(task, **changes)
+    return project.with_task(new_task), task, new_task
+
+
+def unknown_task(project: Project, task_id: str) -> UsageError:
+    ids = [t.id for t in project.tasks]
+    return UsageError(f"{project.id} has no task {task_id!r}",
+                      hint=did_you_mean(task_id, ids) or "tasks: " + ", ".join(ids))
+
+
+def find_task(project: Project, task_id: str) -> Task:
+    task = project.task(task_id)
+    if task is None:
+        raise unknown_task(project, task_id)
+    return task
+
+
+def dependency_cycle(tasks) -> list[str] | None:
+    """A cycle in depends_on, as a list of ids, or None."""
+    graph = {t.id: list(t.depends_on) for t in tasks}
+    state: dict = {}
+
+    def visit(node, trail):
+        state[node] = "active"
+        for dep in graph.get(node, []):
+            if state.get(dep) == "active":
+                return trail[trail.index(dep):] + [dep] if dep in trail else [node, dep]
+            if dep in graph and dep not in state:
+                found = visit(dep, trail + [dep])
+                if found:
+                    return found
+        state[node] = "done"
+        return None
+
+    for node in graph:
+        if node not in state:
+            found = visit(node, [node])
+            if found:
+                return found
+    return None
+
+
+def is_overdue(task: Task, today: date) -> bool:
+    return task.due is not None and task.due < today and task.state not in FINISHED
