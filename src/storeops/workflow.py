@@ -50,7 +50,7 @@ def next_task(project: Project) -> Task | None:
     pool = ready or open_tasks(project)
     if not pool:
         return None
-    return min(pool, key=lambda t: (t.due or date.max, project.tasks.index(t)))
+    return min(pool, key=lambda t: (t.optional, t.due or date.max, project.tasks.index(t)))
 
 
 def unmet_dependencies(project: Project, task: Task) -> list[str]:

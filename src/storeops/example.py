@@ -1,0 +1,201 @@
+"""`storeops init --example`: a demo stores repo with a believable history.
+
+Projects are walked through the real workflow rules (workflow.advance), one
+commit per step, by different people at different dates, so that status,
+log and remind have something true to show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from storeops import gitcmd
+from storeops.actions import commit_message, today as team_today
+from storeops.config import Config, Person
+from storeops.initrepo import init_repo, person_name_from
+from storeops.model import Approval, Archived, Project, Rejection, Task
+from storeops.repo import StoresRepo
+from storeops.sop import instantiate, load_library
+from storeops.workflow import advance
+
+TEAM = [
+    Person("alice", "alice@acme.example", ("ops", "admin")),
+    Person("bob", "bob@acme.example", ("ops",)),
+    Person("carol", "carol@acme.example", ("finance",)),
+    Person("dave", "dave@acme.example", ("legal",)),
+    Person("erin", "erin@acme.example", ("lead",)),
+]
+
+ENTITY = "ACME Trading Co., Ltd."
+
+# (id, sop, site, store, owner, category, days ago started, target in days, how far it got)
+PROJECTS = [
+    ("acme-amazon-us", "amazon-us", "us", "ACME Home US", "alice", "home-kitchen", 24, 30, ("preparing", 4)),
+    ("acme-amazon-de", "amazon-eu", "de", "ACME Home DE", "bob", "home-kitchen", 20, 25, ("appointment", 0)),
+    ("acme-walmart-us", "walmart-us", "us", "ACME Outdoor", "alice", "sports-outdoors", 40, 10, ("under_review", 0)),
+    ("acme-shopee-sg", "shopee", "sg", "ACME Living SG", "bob", "home-living", 45, -5, ("approved", 0)),
+    ("acme-tiktok-uk", "tiktok-shop", "uk", "ACME Beauty UK", "alice", "cosmetics", 35, 5, ("rejected", 0)),
+    ("acme-lazada-my", "lazada", "my", "ACME Snacks MY", "bob", "food", 6, 40, ("preparing", 1)),
+    ("acme-amazon-jp", "amazon-jp", "jp", "ACME Home JP", "alice", "home-kitchen", 70, -20, ("opened", 0)),
+    ("acme-temu-us", "temu", "us", "ACME Gadgets", "bob", "electronics", 60, -30, ("abandoned", 3)),
+]
+
+
+class _Clock:
+    """Commit dates that move forward a little at each step, never past now."""
+
+    def __init__(self, start: datetime, now: datetime):
+        self.moment, self.now = start, now
+
+    def step(self, hours: float) -> datetime:
+        self.moment = min(self.moment + timedelta(hours=hours), self.now - timedelta(minutes=1))
+        return self.moment
+
+
+class _Writer:
+    def __init__(self, repo: StoresRepo, config: Config):
+        self.repo, self.config = repo, config
+
+    def commit(self, project: Project, who: str, when: datetime, subject: str, action: str) -> None:
+        person = self.config.person(who)
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%S+0000")
+        env = {"GIT_AUTHOR_NAME": person.name.title(), "GIT_AUTHOR_EMAIL": person.email, "GIT_AUTHOR_DATE": stamp,
+               "GIT_COMMITTER_NAME": person.name.title(), "GIT_COMMITTER_EMAIL": person.email,
+               "GIT_COMMITTER_DATE": stamp}
+        rel = self.repo.write_project(project)
+        gitcmd.commit_paths(self.repo.root, [rel], commit_message(subject, action, project.id), env=env)
+
+
+def _order(project: Project) -> list[Task]:
+    """Tasks in dependency order (stable with the SOP's order)."""
+    done: list[str] = []
+    pending = list(project.tasks)
+    while pending:
+        ready = [t for t in pending if all(d in done for d in t.depends_on)]
+        if not ready:
+            return [*[project.task(i) for i in done], *pending]
+        done.append(ready[0].id)
+        pending.remove(ready[0])
+    return [project.task(i) for i in done]
+
+
+def _approver(config: Config, task: Task) -> str:
+    return next(p.name for p in config.holders(task.requires_approval) if p.name != task.assignee)
+
+
+def _move(w: _Writer, project: Project, task_id: str, to: str, clock: _Clock, note: str | None = None) -> Project:
+    task = project.task(task_id)
+    who = task.assignee or project.owner
+    when = clock.step(7)
+    changed, old, new = advance(project, task_id, to, who, when.date(), note)
+    w.commit(changed, who, when, f"advance {project.id}: {task_id} {old.state} → {new.state}", "advance")
+    return changed
+
+
+def _approve(w: _Writer, project: Project, task_id: str, clock: _Clock) -> Project:
+    task = project.task(task_id)
+    who = _approver(w.config, task)
+    when = clock.step(5)
+    approval = Approval(by=who, role=task.requires_approval, at=when.date(), note="checked against the originals")
+    project = project.with_task(dataclasses.replace(task, approvals=task.approvals + (approval,)))
+    w.commit(project, who, when, f"approve {project.id}: {task_id} ({task.requires_approval})", "approve")
+    return project
+
+
+def _finish(w: _Writer, project: Project, task: Task, clock: _Clock) -> Project:
+    if task.optional:
+        return _move(w, project, task.id, "skipped", clock, note="not needed for this store")
+    project = _move(w, project, task.id, "in_progress", clock)
+    if task.requires_approval or task.external:
+        project = _move(w, project, task.id, "submitted", clock)
+        if task.requires_approval:
+            project = _approve(w, project, task.id, clock)
+    return _move(w, project, task.id, "done", clock)
+
+
+def _play(w: _Writer, project: Project, plan: tuple, clock: _Clock, today: date) -> Project:
+    mode, extra = plan
+    order = _order(project)
+    external = next((t for t in order if t.external), None)
+    booking = next((t for t in order if t.booking), None)
+    stop_at = {
+        "preparing": order[extra] if extra < len(order) else None,
+        "appointment": booking or external,
+        "under_review": external,
+        "rejected": external,
+        "approved": None,
+        "opened": None,
+        "abandoned": order[extra] if extra < len(order) else None,
+    }[mode]
+    for task in order:
+        if stop_at is not None and task.id == stop_at.id:
+            break
+        if mode == "approved" and task.depends_on and external and external.id in task.depends_on and task is not external:
+            break  # approved: the store is open for business but payout not bound yet
+        project = _finish(w, project, project.task(task.id), clock)
+    if mode in ("preparing", "abandoned") and stop_at is not None:
+        project = _move(w, project, stop_at.id, "in_progress", clock)
+    if mode == "appointment" and stop_at is not None:
+        project = _move(w, project, stop_at.id, "in_progress", clock)
+        task = project.task(stop_at.id)
+        local = datetime.combine(today + timedelta(days=2), datetime.min.time()).replace(hour=10, tzinfo=timezone.utc)
+        when = clock.step(3)
+        project = project.with_task(dataclasses.replace(task, appointment=local, due=local.date()))
+        w.commit(project, task.assignee, when, f"schedule {project.id}: {task.id} appointment {local.isoformat()}", "schedule")
+    if mode in ("under_review", "rejected") and stop_at is not None:
+        project = _move(w, project, stop_at.id, "in_progress", clock)
+        project = _move(w, project, stop_at.id, "submitted", clock)
+    if mode == "rejected" and stop_at is not None:
+        project = _move(w, project, stop_at.id, "rejected", clock)
+        sop = load_library(None).get(project.sop_id)
+        code = next((c for c in sop.rejection_codes() if c != "other"), "other")
+        when = clock.step(2)
+        rejection = Rejection(at=when.date(), task=stop_at.id, reason=code,
+                              message="We were unable to verify your identity. The person in the video call does "
+                                      "not match the identification document provided.")
+        project = dataclasses.replace(project, rejections=project.rejections + (rejection,))
+        w.commit(project, project.owner, when, f"reject {project.id}: {code}", "reject")
+    if mode in ("opened", "abandoned"):
+        when = clock.step(24)
+        outcome = "opened" if mode == "opened" else "abandoned"
+        reason = ("store live, first listings published" if outcome == "opened"
+                  else "category closed to new sellers; budget moved to TikTok Shop")
+        if outcome == "opened":
+            project = dataclasses.replace(project, account=dict(project.account, seller_id="A3EXAMPLE7JP", payout_bound=True))
+        project = dataclasses.replace(project, archived=Archived(at=when.date(), outcome=outcome, reason=reason))
+        w.commit(project, project.owner, when, f"archive {project.id}: {outcome}", "archive")
+    return project
+
+
+def build_example(path: Path) -> int:
+    """Create the demo stores repo at `path`; returns the number of projects."""
+    team = list(TEAM)
+    try:
+        ident = gitcmd.identity(next(p for p in (path.resolve(), *path.resolve().parents) if p.exists()))
+        name = person_name_from(ident.name, ident.email)
+        if all(p.name != name and p.email != ident.email for p in team):
+            team.append(Person(name, ident.email, ("ops", "admin")))
+    except Exception:  # no identity: the demo still works, you just act as a guest
+        pass
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    first = now - timedelta(days=max(p[6] for p in PROJECTS) + 2)
+    stamp = first.strftime("%Y-%m-%dT%H:%M:%S+0000")
+    env = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": TEAM[0].email, "GIT_AUTHOR_DATE": stamp,
+           "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": TEAM[0].email, "GIT_COMMITTER_DATE": stamp}
+    config = init_repo(path, team="ACME Ops (example)", timezone="Asia/Shanghai", language="en",
+                       people=team, commit_env=env)
+    repo = StoresRepo(path.resolve())
+    library = load_library(None)
+    writer = _Writer(repo, config)
+    today = team_today(config)
+    for pid, sop_id, site, store, owner, category, days_ago, target_in, plan in PROJECTS:
+        start = today - timedelta(days=days_ago)
+        project = instantiate(library[sop_id], project_id=pid, store=store, owner=owner, site=site, start=start,
+                              target=today + timedelta(days=target_in), category=category, entity=ENTITY,
+                              config=config)
+        clock = _Clock(datetime.combine(start, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=9), now)
+        writer.commit(project, owner, clock.step(0), f"new {pid}: {library[sop_id].pin} for {store}", "new")
+        _play(writer, project, plan, clock, today)
+    return len(PROJECTS)
