@@ -17,7 +17,7 @@ from storeops.config import Config, Person
 from storeops.initrepo import init_repo, person_name_from
 from storeops.model import Approval, Archived, Project, Rejection, Task
 from storeops.repo import StoresRepo
-from storeops.sop import instantiate, load_library
+from storeops.sop import instantiate, load_library, plan_dues
 from storeops.workflow import advance
 
 TEAM = [
@@ -30,27 +30,29 @@ TEAM = [
 
 ENTITY = "ACME Trading Co., Ltd."
 
-# (id, sop, site, store, owner, category, days ago started, target in days, how far it got)
+# (id, sop, site, store, owner, category, days ago started, target in days, how far it got,
+#  days from today at which the open tasks were re-planned: negative means they are overdue)
 PROJECTS = [
-    ("acme-amazon-us", "amazon-us", "us", "ACME Home US", "alice", "home-kitchen", 24, 30, ("preparing", 4)),
-    ("acme-amazon-de", "amazon-eu", "de", "ACME Home DE", "bob", "home-kitchen", 20, 25, ("appointment", 0)),
-    ("acme-walmart-us", "walmart-us", "us", "ACME Outdoor", "alice", "sports-outdoors", 40, 10, ("under_review", 0)),
-    ("acme-shopee-sg", "shopee", "sg", "ACME Living SG", "bob", "home-living", 45, -5, ("approved", 0)),
-    ("acme-tiktok-uk", "tiktok-shop", "uk", "ACME Beauty UK", "alice", "cosmetics", 35, 5, ("rejected", 0)),
-    ("acme-lazada-my", "lazada", "my", "ACME Snacks MY", "bob", "food", 6, 40, ("preparing", 1)),
-    ("acme-amazon-jp", "amazon-jp", "jp", "ACME Home JP", "alice", "home-kitchen", 70, -20, ("opened", 0)),
-    ("acme-temu-us", "temu", "us", "ACME Gadgets", "bob", "electronics", 60, -30, ("abandoned", 3)),
+    ("acme-amazon-us", "amazon-us", "us", "ACME Home US", "alice", "home-kitchen", 24, 30, ("preparing", 4), -2),
+    ("acme-amazon-de", "amazon-eu", "de", "ACME Home DE", "bob", "home-kitchen", 20, 25, ("appointment", 0), 0),
+    ("acme-walmart-us", "walmart-us", "us", "ACME Outdoor", "alice", "sports-outdoors", 40, 10, ("under_review", 0), -2),
+    ("acme-shopee-sg", "shopee", "sg", "ACME Living SG", "bob", "home-living", 45, -5, ("approved", 0), -4),
+    ("acme-tiktok-uk", "tiktok-shop", "uk", "ACME Beauty UK", "alice", "cosmetics", 35, 5, ("rejected", 0), 0),
+    ("acme-lazada-my", "lazada", "my", "ACME Snacks MY", "bob", "food", 8, 40, ("preparing", 1), 1),
+    ("acme-amazon-jp", "amazon-jp", "jp", "ACME Home JP", "alice", "home-kitchen", 70, -20, ("opened", 0), None),
+    ("acme-temu-us", "temu", "us", "ACME Gadgets", "bob", "electronics", 60, -30, ("abandoned", 3), None),
 ]
 
 
 class _Clock:
-    """Commit dates that move forward a little at each step, never past now."""
+    """Commit dates that move forward at each step, spread over the project's life, never past now."""
 
-    def __init__(self, start: datetime, now: datetime):
+    def __init__(self, start: datetime, now: datetime, steps: int):
         self.moment, self.now = start, now
+        self.scale = max(0.2, (now - start).total_seconds() / 3600 * 0.8 / max(steps, 1) / 7)
 
     def step(self, hours: float) -> datetime:
-        self.moment = min(self.moment + timedelta(hours=hours), self.now - timedelta(minutes=1))
+        self.moment = min(self.moment + timedelta(hours=hours * self.scale), self.now - timedelta(minutes=1))
         return self.moment
 
 
@@ -140,7 +142,11 @@ def _play(w: _Writer, project: Project, plan: tuple, clock: _Clock, today: date)
     if mode == "appointment" and stop_at is not None:
         project = _move(w, project, stop_at.id, "in_progress", clock)
         task = project.task(stop_at.id)
-        local = datetime.combine(today + timedelta(days=2), datetime.min.time()).replace(hour=10, tzinfo=timezone.utc)
+        from zoneinfo import ZoneInfo
+
+        local = datetime.combine(today + timedelta(days=2), datetime.min.time()).replace(
+            hour=10, tzinfo=ZoneInfo(w.config.timezone))
+        local = datetime.fromisoformat(local.isoformat())  # a fixed offset, as the file stores it
         when = clock.step(3)
         project = project.with_task(dataclasses.replace(task, appointment=local, due=local.date()))
         w.commit(project, task.assignee, when, f"schedule {project.id}: {task.id} appointment {local.isoformat()}", "schedule")
@@ -169,6 +175,20 @@ def _play(w: _Writer, project: Project, plan: tuple, clock: _Clock, today: date)
     return project
 
 
+def _replan(w: _Writer, project: Project, sop, base: date, clock: _Clock) -> Project:
+    """Move the open tasks' due dates to follow on from `base`, as an owner does mid-project."""
+    open_ids = {t.id for t in project.tasks if t.state not in ("done", "skipped")}
+    plan = plan_dues([{"id": t.id, "duration": sop.task(t.id)["duration"],
+                       "depends_on": [d for d in t.depends_on if d in open_ids]}
+                      for t in project.tasks if t.id in open_ids], base - timedelta(days=2))
+    for task in project.tasks:
+        if task.id in plan and not task.appointment:
+            project = project.with_task(dataclasses.replace(task, due=plan[task.id]))
+    w.commit(project, project.owner, clock.step(2), f"schedule {project.id}: re-plan open tasks from {base.isoformat()}",
+             "schedule")
+    return project
+
+
 def build_example(path: Path) -> int:
     """Create the demo stores repo at `path`; returns the number of projects."""
     team = list(TEAM)
@@ -190,12 +210,16 @@ def build_example(path: Path) -> int:
     library = load_library(None)
     writer = _Writer(repo, config)
     today = team_today(config)
-    for pid, sop_id, site, store, owner, category, days_ago, target_in, plan in PROJECTS:
+    for pid, sop_id, site, store, owner, category, days_ago, target_in, plan, replan in PROJECTS:
         start = today - timedelta(days=days_ago)
         project = instantiate(library[sop_id], project_id=pid, store=store, owner=owner, site=site, start=start,
                               target=today + timedelta(days=target_in), category=category, entity=ENTITY,
                               config=config)
-        clock = _Clock(datetime.combine(start, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=9), now)
+        until = now if plan[0] not in ("opened", "abandoned") else now + timedelta(days=target_in)
+        clock = _Clock(datetime.combine(start, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=9), until,
+                       steps=len(project.tasks) * 3)
         writer.commit(project, owner, clock.step(0), f"new {pid}: {library[sop_id].pin} for {store}", "new")
-        _play(writer, project, plan, clock, today)
+        project = _play(writer, project, plan, clock, today)
+        if replan is not None:
+            _replan(writer, project, library[sop_id], today + timedelta(days=replan), clock)
     return len(PROJECTS)

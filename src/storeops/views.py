@@ -10,8 +10,9 @@ from storeops.workflow import FINISHED, is_overdue, next_task, project_status, u
 
 def project_summary(project: Project, today: date) -> dict:
     status = project_status(project)
-    following = next_task(project)
-    overdue = [t.id for t in project.tasks if is_overdue(t, today)]
+    closed = project.archived is not None
+    following = None if closed else next_task(project)
+    overdue = [] if closed else [t.id for t in project.tasks if is_overdue(t, today)]
     counted = [t for t in project.tasks if t.state != "skipped"]
     return {
         "id": project.id,

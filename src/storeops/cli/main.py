@@ -33,10 +33,8 @@ class StoreopsGroup(TyperGroup):
             ctx.exit(error.exit_code)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
-        except Exception as error:  # click's own exceptions subclass ClickException, handled by click
-            import click
-
-            if isinstance(error, click.ClickException) or _debug(ctx):
+        except Exception as error:
+            if _is_click_error(error) or _debug(ctx):
                 raise
             if isinstance(error, BrokenPipeError):
                 ctx.exit(0)
@@ -48,6 +46,11 @@ class StoreopsGroup(TyperGroup):
         except KeyboardInterrupt:
             sys.stderr.write("interrupted\n")
             ctx.exit(130)
+
+
+def _is_click_error(error: Exception) -> bool:
+    # usage errors are click's to report (exit 2); typer may vendor its own click
+    return any(cls.__name__ == "ClickException" for cls in type(error).__mro__)
 
 
 def _debug(ctx) -> bool:

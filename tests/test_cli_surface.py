@@ -1,0 +1,101 @@
+"""The CLI as a whole: error boundary, exit codes, fast help, help text for every command."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from conftest import run_cli, run_subprocess
+
+from storeops.cli.main import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_help_does_not_import_heavy_modules():
+    code = ("import sys\nfrom storeops.cli.main import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('git', 'jsonschema', 'pyrage', 'dateutil') if m in sys.modules]\n"
+            "print(heavy, file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.strip() == "[]"
+
+
+def test_version_does_not_import_heavy_modules():
+    code = ("import sys\nfrom storeops.cli.main import main\n"
+            "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+            "print([m for m in ('git', 'jsonschema', 'pyrage') if m in sys.modules], file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.startswith("storeops ") and result.stderr.strip() == "[]"
+
+
+def test_status_does_not_import_jsonschema_or_git(stores, mini):
+    code = ("import sys\nfrom storeops.cli.main import main\n"
+            f"try:\n    main(['-C', {str(stores)!r}, 'status'])\nexcept SystemExit:\n    pass\n"
+            "print([m for m in ('git', 'jsonschema', 'pyrage') if m in sys.modules], file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def _commands(group, prefix=()):
+    import typer.main
+
+    command = typer.main.get_command(group) if isinstance(group, typer.Typer) else group
+    for name, sub in command.commands.items():
+        if hasattr(sub, "commands"):
+            yield from _commands(sub, prefix + (name,))
+        else:
+            yield prefix + (name,), sub
+
+
+def test_every_command_has_help_with_an_example():
+    missing = []
+    for path, command in _commands(app):
+        text = command.help or ""
+        if "Example" not in text or "storeops " not in text:
+            missing.append(" ".join(path))
+    assert missing == []
+
+
+def test_every_command_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    missing = [" ".join(path) for path, _ in _commands(app) if f"storeops {' '.join(path)}" not in readme]
+    assert missing == []
+
+
+def test_usage_error_exits_2():
+    result = run_cli("advance")
+    assert result.exit_code == 2
+
+
+def test_debug_shows_the_traceback_for_data_errors(stores):
+    (stores / "projects" / "broken.yaml").write_text("id: [\n")
+    plain = run_subprocess("status", cwd=stores)
+    assert plain.returncode == 2 and "Traceback" not in plain.stderr
+    assert plain.stderr.startswith("error: projects/broken.yaml:")
+    debug = run_subprocess("--debug", "status", cwd=stores)
+    assert "Traceback" in debug.stderr
+
+
+def test_unexpected_errors_say_so_and_exit_70(stores, monkeypatch):
+    import storeops.repo
+
+    monkeypatch.setattr(storeops.repo.StoresRepo, "project_ids", lambda self: 1 / 0)
+    result = run_cli("-C", str(stores), "status")
+    assert result.exit_code == 70
+    assert "unexpected error: ZeroDivisionError" in result.stderr
+    assert "--debug" in result.stderr
+
+
+def test_python_m_storeops_works(tmp_path):
+    result = run_subprocess("--version", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("storeops ")
+
+
+def test_json_goes_to_stdout_and_messages_to_stderr(stores, mini):
+    result = run_cli("-C", str(stores), "status", "--json")
+    json.loads(result.stdout)
+    result = run_cli("-C", str(stores), "advance", mini, "licence")
+    assert result.stdout == "" and "licence todo → in_progress" in result.stderr
