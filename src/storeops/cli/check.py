@@ -72,6 +72,9 @@ def fmt(
         render.message(f"formatted {len(changed)} file(s)")
 
 
+ORDER = 60
+
+
 def register(app: typer.Typer) -> None:
     app.command("check")(check)
     app.command("fmt")(fmt)

@@ -50,5 +50,8 @@ def init(
     render.message(f"you are {config.people[0].name} (admin); next: storeops person add NAME --email E --role ops")
 
 
+ORDER = 10
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)

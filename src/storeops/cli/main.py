@@ -101,9 +101,14 @@ def main_options(
 
 
 def _register() -> None:
-    from storeops.cli import check, init, people, projects, sops, status, tasks
+    """Each module under storeops/cli/ with a `register(app)` adds its commands, in ORDER."""
+    import importlib
+    import pkgutil
 
-    for module in (init, projects, status, tasks, check, sops, people):
+    import storeops.cli as package
+
+    modules = [importlib.import_module(f"storeops.cli.{info.name}") for info in pkgutil.iter_modules(package.__path__)]
+    for module in sorted((m for m in modules if hasattr(m, "register")), key=lambda m: getattr(m, "ORDER", 50)):
         module.register(app)
 
 

@@ -62,5 +62,8 @@ def remove(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME")) 
     render.message(f"removed {name}")
 
 
+ORDER = 90
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(person_app, name="person")

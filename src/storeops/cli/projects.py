@@ -40,5 +40,8 @@ def new(
     render.out(project.id)
 
 
+ORDER = 20
+
+
 def register(app: typer.Typer) -> None:
     app.command("new")(new)

@@ -123,5 +123,8 @@ def templates(
         render.out(f"{name}\t{source}")
 
 
+ORDER = 80
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(sop_app, name="sop")

@@ -193,5 +193,8 @@ def _task(project, t: dict, lang: str) -> None:
             render.out(f"  {n['at']} {render.clean(n['by'])}: {render.clean(n['text'])}")
 
 
+ORDER = 30
+
+
 def register(app: typer.Typer) -> None:
     app.command("status", help=STATUS_HELP)(status)

@@ -80,6 +80,9 @@ def schedule(
     render.message(f"{project_id}: {task_id} " + ", ".join(parts))
 
 
+ORDER = 40
+
+
 def register(app: typer.Typer) -> None:
     app.command("advance")(advance)
     app.command("assign")(assign)
