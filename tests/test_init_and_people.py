@@ -120,3 +120,23 @@ def test_version_and_help(cli):
     result = cli("--version")
     assert result.exit_code == 0 and result.stdout.startswith("storeops ")
     assert cli("--help").exit_code == 0
+
+
+def test_init_in_a_repo_without_commits_leaves_staged_files_alone(tmp_path):
+    root = tmp_path / "fresh"
+    root.mkdir()
+    git(root, "init", "-q")
+    (root / "mine.txt").write_text("draft\n")
+    git(root, "add", "mine.txt")
+    assert run_cli("init", str(root)).exit_code == 0
+    assert "mine.txt" not in git(root, "show", "--name-only", "--format=", "HEAD").split()
+    assert git(root, "diff", "--cached", "--name-only").split() == ["mine.txt"]
+
+
+def test_writes_without_git_identity_exit_3_and_change_nothing(stores, mini, isolated_home, monkeypatch):
+    before = (stores / "projects" / "mini-us.yaml").read_text()
+    (isolated_home / ".gitconfig").write_text("[user]\n\tuseConfigOnly = true\n")
+    monkeypatch.setenv("EMAIL", "")
+    result = run_cli("-C", str(stores), "advance", mini, "licence")
+    assert result.exit_code == 3 and "git does not know who you are" in result.stderr
+    assert (stores / "projects" / "mini-us.yaml").read_text() == before

@@ -90,9 +90,5 @@ def commit_paths(root: Path, paths: list[str], message: str, env: dict | None = 
         run(root, "add", "--", *existing, env=env)
     if removed:
         run(root, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", *removed, env=env)
-    has_head = run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).returncode == 0
-    args = ["commit", "--quiet", "-F", "-"]
-    if has_head:
-        args += ["--only", "--", *paths]
-    run(root, *args, input=message, env=env)
+    run(root, "commit", "--quiet", "-F", "-", "--only", "--", *paths, input=message, env=env)
     return run(root, "rev-parse", "HEAD").stdout.strip()
