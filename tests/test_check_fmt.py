@@ -95,7 +95,7 @@ def test_bad_config_is_reported(stores):
     path.write_text(path.read_text().replace("language: en", "language: fr"))
     result = check(stores)
     assert result.exit_code == 1
-    assert result.stdout.startswith("storeops.yaml:4:")
+    assert result.stdout.startswith("storeops.yaml:5:")
 
 
 def test_broken_team_sop_is_reported(stores):
@@ -117,7 +117,7 @@ def test_wrong_type_field_names_line_and_field(stores, mini):
     edit(stores, mini, lambda t: t.replace("store: Mini Store", "store: [a, b]"))
     result = run_cli("-C", str(stores), "status")
     assert result.exit_code == 2
-    assert "projects/mini-us.yaml:5:1: store: expected text" in result.stderr
+    assert "projects/mini-us.yaml:6:1: store: expected text" in result.stderr
 
 
 def test_fmt_rewrites_hand_edits_into_canonical_form(stores, mini):

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from storeops import gitcmd, yamlio
+from storeops import gitcmd
 from storeops.config import Config, Person
 from storeops.errors import DataError, UsageError, did_you_mean
 from storeops.model import PERSON_RE, ROLES, Project, parse_date, parse_datetime, FieldError
-from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, check_id
+from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, check_id, config_text
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task
 
@@ -83,7 +83,7 @@ def save_project(repo: StoresRepo, project: Project, subject: str, action: str, 
 
 def save_config(repo: StoresRepo, config: Config, subject: str, action: str) -> str:
     with _restoring(repo, [CONFIG_FILE]):
-        atomic_write(repo.root / CONFIG_FILE, yamlio.dumps(config.to_dict()))
+        atomic_write(repo.root / CONFIG_FILE, config_text(config))
         return gitcmd.commit_paths(repo.root, [CONFIG_FILE], commit_message(subject, action))
 
 
@@ -238,13 +238,13 @@ def _local_datetime(value: str, timezone: str) -> datetime:
 
 def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
     """Rewrite project files into canonical form; returns the files that were (or would be) changed."""
-    from storeops.repo import parse_project
+    from storeops.repo import parse_project, project_text
 
     with (contextlib.nullcontext() if check_only else repo.lock()):
         changed = []
         for pid in repo.project_ids():
             text, source = repo.read_project_text(pid)
-            canonical = yamlio.dumps(parse_project(text, source).to_dict())
+            canonical = project_text(parse_project(text, source))
             if canonical != text:
                 changed.append(source)
         if changed and not check_only:
@@ -252,7 +252,7 @@ def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
             with _restoring(repo, changed):
                 for source in changed:
                     path = repo.root / source
-                    atomic_write(path, yamlio.dumps(parse_project(path.read_text("utf-8"), source).to_dict()))
+                    atomic_write(path, project_text(parse_project(path.read_text("utf-8"), source)))
                 gitcmd.commit_paths(repo.root, changed, commit_message(
                     f"fmt: canonical form for {len(changed)} project file(s)", "fmt",
                     body=f"Rewritten by {who.name}."))
@@ -311,3 +311,18 @@ def init_path_check(path: Path) -> None:
     if (path / CONFIG_FILE).exists():
         raise UsageError(f"{path} is already a stores repo ({CONFIG_FILE} exists)",
                          hint="nothing to do; use `storeops check` to verify it")
+
+
+def install_schemas(repo: StoresRepo) -> list[str]:
+    """Refresh .storeops/schemas/ from the installed package; one commit if anything changed."""
+    from storeops.initrepo import install_schemas as copy_schemas
+
+    with repo.lock():
+        who = actor(repo)
+        paths = copy_schemas(repo.root)
+        changed = [p for p in gitcmd.run(repo.root, "status", "--porcelain", "--", *paths).stdout.splitlines()]
+        if not changed:
+            return []
+        gitcmd.commit_paths(repo.root, paths, commit_message(
+            "schema install: refresh .storeops/schemas", "schema-install", body=f"Run by {who.name}."))
+        return [line[3:] for line in changed]

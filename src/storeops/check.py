@@ -12,7 +12,7 @@ from storeops import schema, yamlio
 from storeops.config import Config
 from storeops.errors import DataError
 from storeops.model import FieldError, Project
-from storeops.repo import CONFIG_FILE, StoresRepo
+from storeops.repo import CONFIG_FILE, StoresRepo, project_text
 from storeops.sop import Sop, load_library
 from storeops.workflow import FINISHED, STARTED, dependency_cycle, valid_approval
 
@@ -129,7 +129,7 @@ def check_project_file(repo: StoresRepo, path: Path, config: Config | None, libr
     for doc_path, message in schema.errors(f"platforms/{project.platform}", data):
         out.add(doc_path, message, "platform")
     _check_rules(out, repo, project, config, library)
-    if yamlio.dumps(project.to_dict()) != text:
+    if project_text(project) != text:
         out.items.append(Problem(source, None, None, "not in canonical form (run `storeops fmt`)", "fmt"))
     return out.items
 

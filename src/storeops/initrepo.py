@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storeops import gitcmd, yamlio
+from storeops import gitcmd
 from storeops.config import DEFAULT_POLICIES, LANGUAGES, Config, Person, check_timezone
 from storeops.errors import UsageError
 from storeops.model import PERSON_RE, FieldError
-from storeops.repo import ATTACHMENTS_DIR, CONFIG_FILE, PROJECTS_DIR, SOP_DIR, atomic_write
+from storeops.repo import (ATTACHMENTS_DIR, CONFIG_FILE, PROJECTS_DIR, SCHEMA_COPY_DIR, SOP_DIR, atomic_write,
+                           config_text)
 
 GITATTRIBUTES = """\
 # storeops: encrypted documents are binary; project files merge field by field
@@ -34,6 +35,19 @@ def person_name_from(git_name: str, email: str) -> str:
     return "admin"
 
 
+def install_schemas(root: Path) -> list[str]:
+    """Copy the JSON Schemas into the stores repo, for editors; returns the paths written."""
+    from storeops.resources import data_dir
+
+    source = data_dir("schemas")
+    written = []
+    for schema_file in sorted(source.rglob("*.schema.json")):
+        rel = schema_file.relative_to(source).as_posix()
+        atomic_write(root / SCHEMA_COPY_DIR / rel, schema_file.read_text("utf-8"))
+        written.append(f"{SCHEMA_COPY_DIR}/{rel}")
+    return written
+
+
 def init_repo(path: Path, *, team: str | None, timezone: str, language: str,
               people: list[Person] | None = None, commit_env: dict | None = None) -> Config:
     """Write storeops.yaml and the folders, make it a git repo if needed, and commit."""
@@ -57,7 +71,8 @@ def init_repo(path: Path, *, team: str | None, timezone: str, language: str,
     config = Config(team=team or path.name, timezone=timezone, language=language, people=tuple(people),
                     policies=dict(DEFAULT_POLICIES))
     written = [CONFIG_FILE, ".gitattributes"]
-    atomic_write(path / CONFIG_FILE, yamlio.dumps(config.to_dict()))
+    atomic_write(path / CONFIG_FILE, config_text(config))
+    written += install_schemas(path)
     attributes = path / ".gitattributes"
     existing = attributes.read_text("utf-8") if attributes.exists() else ""
     if "merge=storeops" not in existing:

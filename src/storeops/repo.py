@@ -23,6 +23,20 @@ PROJECTS_DIR = "projects"
 ATTACHMENTS_DIR = "attachments"
 SOP_DIR = "sop"
 LOCK_WAIT_SECONDS = 60.0
+SCHEMA_COPY_DIR = ".storeops/schemas"
+
+# Editors (VS Code YAML, Neovim yamlls) complete and validate fields from this line.
+PROJECT_MODELINE = f"# yaml-language-server: $schema=../{SCHEMA_COPY_DIR}/project.schema.json\n"
+CONFIG_MODELINE = f"# yaml-language-server: $schema={SCHEMA_COPY_DIR}/config.schema.json\n"
+
+
+def project_text(project: Project) -> str:
+    """The canonical text of a project file."""
+    return PROJECT_MODELINE + yamlio.dumps(project.to_dict())
+
+
+def config_text(config: Config) -> str:
+    return CONFIG_MODELINE + yamlio.dumps(config.to_dict())
 
 
 def find_root(start: Path) -> Path:
@@ -157,7 +171,7 @@ class StoresRepo:
 
     def write_project(self, project: Project) -> str:
         path = self.project_path(project.id)
-        atomic_write(path, yamlio.dumps(project.to_dict()))
+        atomic_write(path, project_text(project))
         return self.rel(path)
 
     # ---- lock ----
