@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from storeops import gitcmd
+from storeops import gitcmd, yamlio
 from storeops.config import Config, Person
 from storeops.errors import DataError, UsageError, did_you_mean
 from storeops.model import PERSON_RE, ROLES, Project, parse_date, parse_datetime, FieldError
@@ -326,3 +326,22 @@ def install_schemas(repo: StoresRepo) -> list[str]:
         gitcmd.commit_paths(repo.root, paths, commit_message(
             "schema install: refresh .storeops/schemas", "schema-install", body=f"Run by {who.name}."))
         return [line[3:] for line in changed]
+
+
+def copy_sop(repo: StoresRepo, sop_id: str, new_id: str | None) -> str:
+    """Copy an SOP into the team's sop/ folder to customise it; returns the path written."""
+    from storeops.sop import get_sop, load_library
+
+    with repo.lock():
+        who = actor(repo)
+        sop = get_sop(load_library(repo.root), sop_id)
+        target_id = check_id(new_id or sop.id, "SOP id")
+        rel = f"sop/{target_id}.yaml"
+        if (repo.root / rel).exists():
+            raise UsageError(f"{rel} already exists", hint="edit it, or pass --as NEW_ID")
+        data = dict(sop.data, id=target_id)
+        with _restoring(repo, [rel]):
+            atomic_write(repo.root / rel, yamlio.dumps(data))
+            gitcmd.commit_paths(repo.root, [rel], commit_message(
+                f"sop copy {sop.pin} → {rel}", "sop-copy", body=f"Copied by {who.name} to customise."))
+        return rel

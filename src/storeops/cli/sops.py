@@ -123,6 +123,26 @@ def templates(
         render.out(f"{name}\t{source}")
 
 
+@sop_app.command("copy")
+def copy(
+    ctx: typer.Context,
+    sop_id: str = typer.Argument(..., metavar="SOP_ID"),
+    new_id: Optional[str] = typer.Option(None, "--as", metavar="NEW_ID", help="Id of the copy (default: the same, "
+                                         "which overrides the built-in)."),
+) -> None:
+    """Copy an SOP into your stores repo's sop/ folder to customise it (one commit).
+
+    Examples:
+      storeops sop copy amazon-us
+      storeops sop copy amazon-us --as amazon-us-brand
+    """
+    from storeops import actions, render
+    from storeops.cli.common import open_repo
+
+    rel = actions.copy_sop(open_repo(ctx), sop_id, new_id)
+    render.message(f"wrote {rel}; edit it, bump `version`, then run `storeops check`")
+
+
 ORDER = 80
 
 
