@@ -99,3 +99,20 @@ def test_json_goes_to_stdout_and_messages_to_stderr(stores, mini):
     json.loads(result.stdout)
     result = run_cli("-C", str(stores), "advance", mini, "licence")
     assert result.stdout == "" and "licence todo → in_progress" in result.stderr
+
+
+def _complete(cwd, words, index):
+    env = {"_STOREOPS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(index)}
+    code = ("import sys\nfrom storeops.cli.main import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', [m for m in ('git', 'jsonschema', 'pyrage') if m in sys.modules], file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
+                            env={**__import__("os").environ, **env})
+    return result.stdout.split(), result.stderr
+
+
+def test_completion_offers_projects_tasks_people_and_sops_without_heavy_imports(stores, mini):
+    words, err = _complete(stores, "storeops advance mi", 2)
+    assert words == ["mini-us"] and "HEAVY []" in err
+    assert _complete(stores, "storeops advance mini-us vi", 3)[0] == ["video"]
+    assert _complete(stores, "storeops assign mini-us video ca", 4)[0] == ["carol"]
+    assert "amazon-us" in _complete(stores, "storeops new ama", 2)[0]

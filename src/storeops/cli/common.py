@@ -38,3 +38,64 @@ def language(ctx: typer.Context, repo=None) -> str:
     if repo is not None:
         return repo.config.language
     return "en"
+
+
+# ---- shell completion: only file names and one small parse, no heavy imports ----
+
+def _completion_root(ctx) -> Path | None:
+    from storeops.errors import StoreopsError
+    from storeops.repo import find_root
+
+    try:
+        return find_root(state(ctx).directory or Path.cwd())
+    except StoreopsError:
+        return None
+
+
+def _starting(values, incomplete: str) -> list[str]:
+    return [v for v in values if v.startswith(incomplete)]
+
+
+def complete_project(ctx: typer.Context, incomplete: str) -> list[str]:
+    root = _completion_root(ctx)
+    if root is None or not (root / "projects").is_dir():
+        return []
+    return _starting(sorted(p.stem for p in (root / "projects").glob("*.yaml")), incomplete)
+
+
+def complete_task(ctx: typer.Context, incomplete: str) -> list[str]:
+    from storeops.errors import StoreopsError
+    from storeops.repo import StoresRepo
+
+    root = _completion_root(ctx)
+    project_id = ctx.params.get("project_id")
+    if root is None or not project_id:
+        return []
+    try:
+        project = StoresRepo(root).load_project(project_id)
+    except StoreopsError:
+        return []
+    return _starting([t.id for t in project.tasks], incomplete)
+
+
+def complete_person(ctx: typer.Context, incomplete: str) -> list[str]:
+    from storeops.errors import StoreopsError
+    from storeops.repo import StoresRepo
+
+    root = _completion_root(ctx)
+    if root is None:
+        return []
+    try:
+        return _starting([p.name for p in StoresRepo(root).config.people], incomplete)
+    except StoreopsError:
+        return []
+
+
+def complete_sop(ctx: typer.Context, incomplete: str) -> list[str]:
+    from storeops.sop import builtin_dir
+
+    root = _completion_root(ctx)
+    names = {p.stem for p in builtin_dir().glob("*.yaml")}
+    if root is not None and (root / "sop").is_dir():
+        names |= {p.stem for p in (root / "sop").glob("*.yaml")}
+    return _starting(sorted(names), incomplete)

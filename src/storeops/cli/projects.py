@@ -6,14 +6,16 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import open_repo
+from storeops.cli.common import complete_person, complete_sop, open_repo
 
 
 def new(
     ctx: typer.Context,
-    sop_id: str = typer.Argument(..., metavar="SOP_ID", help="Template id, see `storeops sop list`."),
+    sop_id: str = typer.Argument(..., metavar="SOP_ID", help="Template id, see `storeops sop list`.",
+                                autocompletion=complete_sop),
     store: str = typer.Option(..., "--store", help="Store name as it will appear on the platform."),
-    owner: str = typer.Option(..., "--owner", help="Person responsible (from storeops.yaml)."),
+    owner: str = typer.Option(..., "--owner", help="Person responsible (from storeops.yaml).",
+                               autocompletion=complete_person),
     project_id: Optional[str] = typer.Option(None, "--id", help="Project id (default: from store, platform and site)."),
     site: Optional[str] = typer.Option(None, "--site", help="Marketplace site (default: the SOP's first)."),
     start: Optional[str] = typer.Option(None, "--start", metavar="DATE", help="Start date (default: today)."),

@@ -6,13 +6,13 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import open_repo
+from storeops.cli.common import complete_person, complete_project, complete_task, open_repo
 
 
 def advance(
     ctx: typer.Context,
-    project_id: str = typer.Argument(..., metavar="PROJECT"),
-    task_id: str = typer.Argument(..., metavar="TASK"),
+    project_id: str = typer.Argument(..., metavar="PROJECT", autocompletion=complete_project),
+    task_id: str = typer.Argument(..., metavar="TASK", autocompletion=complete_task),
     to: Optional[str] = typer.Option(
         None, "--to", metavar="STATE",
         help="Target state: in_progress, submitted, done, rejected, blocked, skipped, todo.",
@@ -40,9 +40,9 @@ def advance(
 
 def assign(
     ctx: typer.Context,
-    project_id: str = typer.Argument(..., metavar="PROJECT"),
-    task_id: str = typer.Argument(..., metavar="TASK"),
-    person: str = typer.Argument(..., metavar="PERSON"),
+    project_id: str = typer.Argument(..., metavar="PROJECT", autocompletion=complete_project),
+    task_id: str = typer.Argument(..., metavar="TASK", autocompletion=complete_task),
+    person: str = typer.Argument(..., metavar="PERSON", autocompletion=complete_person),
 ) -> None:
     """Give a task to a person on the team.
 
@@ -57,8 +57,8 @@ def assign(
 
 def schedule(
     ctx: typer.Context,
-    project_id: str = typer.Argument(..., metavar="PROJECT"),
-    task_id: str = typer.Argument(..., metavar="TASK"),
+    project_id: str = typer.Argument(..., metavar="PROJECT", autocompletion=complete_project),
+    task_id: str = typer.Argument(..., metavar="TASK", autocompletion=complete_task),
     due: Optional[str] = typer.Option(None, "--due", metavar="DATE", help="New due date, YYYY-MM-DD."),
     appointment: Optional[str] = typer.Option(
         None, "--appointment", metavar="DATETIME",
