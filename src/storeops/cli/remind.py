@@ -25,6 +25,8 @@ Nothing due: no output at all and exit 0, so cron mails only when there is
 something to say. Dates are compared in the team's timezone.
 
 Examples:
+
+\b
   storeops remind
   storeops remind --as-of 2026-12-07 --days 5 --format markdown
   storeops remind --format ics --output reminders.ics
@@ -224,6 +226,8 @@ Times are in the team's timezone (storeops.yaml); the GitHub schedule is
 converted to UTC, which is what GitHub runs on.
 
 Examples:
+
+\b
   storeops cron-example
   storeops cron-example --at 09:15 --webhook-format feishu
 """
