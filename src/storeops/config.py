@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from storeops.model import PERSON_RE, ROLES, FieldError, _get, _strings
 
 LANGUAGES = ("en", "zh")
+WEBHOOK_FORMATS = ("slack", "feishu", "dingtalk", "generic")
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 DEFAULT_POLICIES = {
     "remind_days": 3,          # remind about tasks due within this many days
@@ -32,6 +35,66 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Smtp:
+    host: str | None = None
+    port: int = 587
+    sender: str | None = None  # `from` in storeops.yaml
+    starttls: bool = True
+
+    def to_dict(self) -> dict:
+        return {"host": self.host, "port": self.port, "from": self.sender, "starttls": self.starttls}
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Where `storeops remind` delivers. Secrets (webhook URL, SMTP password) only come from the environment."""
+
+    webhook_url_env: str | None = None   # name of the variable holding the webhook URL
+    webhook_format: str | None = None
+    smtp: Smtp | None = None
+
+    @classmethod
+    def from_dict(cls, d: Any, path: tuple = ("notify",)) -> Notify:
+        if not isinstance(d, dict):
+            raise FieldError(path, "notify is a mapping (webhook_url_env, webhook_format, smtp)")
+        for key in d:
+            if key not in ("webhook_url_env", "webhook_format", "smtp"):
+                raise FieldError(path + (key,), "unknown field; expected one of webhook_url_env, webhook_format, smtp")
+        env = _get(d, "webhook_url_env", (str, type(None)), path, None)
+        if env is not None and not ENV_NAME_RE.match(env):
+            raise FieldError(path + ("webhook_url_env",),
+                             "the NAME of an environment variable (like STOREOPS_WEBHOOK_URL), not the URL itself")
+        fmt = _get(d, "webhook_format", (str, type(None)), path, None)
+        if fmt is not None and fmt not in WEBHOOK_FORMATS:
+            raise FieldError(path + ("webhook_format",), f"{fmt!r} is not one of {', '.join(WEBHOOK_FORMATS)}")
+        smtp = None
+        raw = _get(d, "smtp", (dict, type(None)), path, None)
+        if raw is not None:
+            where = path + ("smtp",)
+            for key in raw:
+                if key not in ("host", "port", "from", "starttls"):
+                    raise FieldError(where + (key,), "unknown field; expected one of host, port, from, starttls "
+                                     "(the user and password come from STOREOPS_SMTP_USER / STOREOPS_SMTP_PASSWORD)")
+            smtp = Smtp(host=_get(raw, "host", (str, type(None)), where, None),
+                        port=_get(raw, "port", int, where, 587),
+                        sender=_get(raw, "from", (str, type(None)), where, None),
+                        starttls=_get(raw, "starttls", bool, where, True))
+            if not 0 < smtp.port < 65536:
+                raise FieldError(where + ("port",), f"{smtp.port} is not a TCP port")
+        return cls(webhook_url_env=env, webhook_format=fmt, smtp=smtp)
+
+    def to_dict(self) -> dict:
+        out: dict = {}
+        if self.webhook_url_env:
+            out["webhook_url_env"] = self.webhook_url_env
+        if self.webhook_format:
+            out["webhook_format"] = self.webhook_format
+        if self.smtp:
+            out["smtp"] = self.smtp.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
 class Config:
     team: str
     timezone: str = "UTC"
@@ -39,12 +102,13 @@ class Config:
     people: tuple[Person, ...] = ()
     policies: dict = field(default_factory=lambda: dict(DEFAULT_POLICIES))
     version: int = 1
+    notify: Notify = field(default_factory=Notify)
 
     @classmethod
     def from_dict(cls, d: Any) -> Config:
         if not isinstance(d, dict):
             raise FieldError((), "storeops.yaml is a mapping (team, timezone, language, people, policies)")
-        known = ("version", "team", "timezone", "language", "people", "policies")
+        known = ("version", "team", "timezone", "language", "people", "policies", "notify")
         for key in d:
             if key not in known:
                 raise FieldError((key,), f"unknown field; expected one of {', '.join(known)}")
@@ -83,6 +147,7 @@ class Config:
             people=tuple(people),
             policies=policies,
             version=_get(d, "version", int, (), 1),
+            notify=Notify.from_dict(d["notify"]) if d.get("notify") is not None else Notify(),
         )
         if config.language not in LANGUAGES:
             raise FieldError(("language",), f"{config.language!r} is not one of {', '.join(LANGUAGES)}")
@@ -97,6 +162,7 @@ class Config:
             "language": self.language,
             "people": [p.to_dict() for p in self.people],
             "policies": dict(self.policies),
+            **({"notify": self.notify.to_dict()} if self.notify.to_dict() else {}),
         }
 
     def person(self, name: str) -> Person | None:

@@ -66,3 +66,91 @@ def state_label(state: str, lang: str) -> str:
 
 def word(key: str, lang: str) -> str:
     return WORDS[key].get(lang) or WORDS[key]["en"]
+
+
+# ---- storeops remind ----
+
+REMIND_KIND = {
+    "overdue": {"en": "overdue", "zh": "已逾期"},
+    "due_soon": {"en": "due soon", "zh": "即将截止"},
+    "appointment": {"en": "appointment", "zh": "预约"},
+    "document_expired": {"en": "document expired", "zh": "资料已过期"},
+    "document_expiring": {"en": "document expiring", "zh": "资料将过期"},
+    "external_stale": {"en": "follow up", "zh": "待跟进"},
+    "project_past_target": {"en": "past target", "zh": "超过目标日期"},
+    "project_inactive": {"en": "inactive", "zh": "无进展"},
+    "sop_stale": {"en": "SOP review", "zh": "SOP 待复核"},
+}
+
+# `{subject}` is "project/task (title)"; the other fields are filled in by storeops.remind.
+REMIND_MESSAGE = {
+    "overdue": {"en": "{subject}: overdue by {span} (due {date}){extra}",
+                "zh": "{subject}：已逾期 {span}（截止 {date}）{extra}"},
+    "due_soon": {"en": "{subject}: due {when} ({date}){extra}",
+                 "zh": "{subject}：{when}截止（{date}）{extra}"},
+    "appointment": {"en": "{subject}: appointment {when}, {date} {time} {tz}",
+                    "zh": "{subject}：预约在{when}，{date} {time}（{tz}）"},
+    "document_expired": {"en": "{subject}: document {document} expired {ago} ({date}); get a fresh one before submitting",
+                         "zh": "{subject}：资料 {document} 已于 {date} 过期（{ago}），提交前请重新开具"},
+    "document_expiring": {"en": "{subject}: document {document} expires {when} ({date}){extra}",
+                          "zh": "{subject}：资料 {document} 将于 {date} 过期（{when}）{extra}"},
+    "external_stale": {"en": "{subject}: no change for {span} (check every {every}); look in the seller centre "
+                             "and record what the platform says",
+                       "zh": "{subject}：已 {span} 无更新（应每 {every} 查看一次），请登录卖家后台查看并记录进展"},
+    "project_past_target": {"en": "{project}: past its target date {date} by {span}, {open} task(s) still open",
+                            "zh": "{project}：已超过目标日期 {date}（{span}），仍有 {open} 个任务未完成"},
+    "project_inactive": {"en": "{project}: no change for {span} (last on {date})",
+                         "zh": "{project}：已 {span} 无变更（最后一次 {date}）"},
+    "sop_stale": {"en": "SOP {sop}: last reviewed {date}, {span} ago (team policy: {limit} days); "
+                        "check it against the platform's current rules{extra}",
+                  "zh": "SOP {sop}：上次复核于 {date}（{span}前，团队规定 {limit} 天），请按平台最新规则核对{extra}"},
+}
+
+REMIND_EXTRA = {
+    "awaiting_approval": {"en": "; waiting for approval by {role}", "zh": "，等待 {role} 审批"},
+    "blocks": {"en": "; holds up {tasks}", "zh": "，阻塞 {tasks}"},
+    "not_booked": {"en": "; not booked yet", "zh": "，尚未预约"},
+    "before_due": {"en": ", before the step is due ({due})", "zh": "，早于该步骤截止日 {due}"},
+    "builtin_sop": {"en": " (built-in: copy it to sop/{sop}.yaml to keep your own)",
+                    "zh": "（内置模板：可复制到 sop/{sop}.yaml 自行维护）"},
+}
+
+REMIND_TEXT = {
+    "header": {"en": "Reminders for {team} on {date} ({tz}): {count}",
+               "zh": "{team} 提醒 {date}（{tz}）：共 {count} 项"},
+    "nobody": {"en": "(nobody)", "zh": "（无人）"},
+    "sops": {"en": "SOP templates", "zh": "SOP 模板"},
+    "more": {"en": "… and {count} more: run `storeops remind` for the full list",
+             "zh": "……还有 {count} 项：运行 `storeops remind` 查看全部"},
+    "subject": {"en": "[storeops] {count} reminder(s) for {name}, {date}",
+                "zh": "[storeops] {name} 的 {count} 项提醒，{date}"},
+}
+
+
+def days_span(days: int, lang: str) -> str:
+    """A count of days: "1 day", "3 days", "3 天"."""
+    if lang == "zh":
+        return f"{days} 天"
+    return f"{days} day" if days == 1 else f"{days} days"
+
+
+def when(days: int, lang: str) -> str:
+    """A day relative to today, for the future: "today", "tomorrow", "in 3 days"."""
+    if lang == "zh":
+        return {0: "今天", 1: "明天"}.get(days, f"{days} 天后")
+    return {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+
+
+def ago(days: int, lang: str) -> str:
+    if lang == "zh":
+        return {0: "今天", 1: "昨天"}.get(days, f"{days} 天前")
+    return {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
+
+
+def remind_kind(kind: str, lang: str) -> str:
+    return REMIND_KIND[kind].get(lang) or REMIND_KIND[kind]["en"]
+
+
+def remind_text(table: dict, key: str, lang: str, **values) -> str:
+    entry = table[key]
+    return (entry.get(lang) or entry["en"]).format(**values)
