@@ -110,6 +110,33 @@ def _register() -> None:
     modules = [importlib.import_module(f"storeops.cli.{info.name}") for info in pkgutil.iter_modules(package.__path__)]
     for module in sorted((m for m in modules if hasattr(m, "register")), key=lambda m: getattr(m, "ORDER", 50)):
         module.register(app)
+    _keep_examples(app)
+
+
+def _keep_examples(typer_app: typer.Typer) -> None:
+    """Stop click from re-wrapping the indented example lines of every command's help."""
+    import inspect
+
+    for info in typer_app.registered_commands:
+        text = info.help or inspect.getdoc(info.callback) or ""
+        info.help = _unwrapped_examples(text.strip())
+    for group in typer_app.registered_groups:
+        _keep_examples(group.typer_instance)
+
+
+def _unwrapped_examples(text: str) -> str:
+    out: list[str] = []
+    for paragraph in text.split("\n\n"):
+        lines = paragraph.split("\n")
+        indented = [i for i, line in enumerate(lines) if line.startswith("  ")]
+        if indented and paragraph.lstrip("\n")[:2] != "\b" and indented == list(range(indented[0], len(lines))):
+            head = lines[: indented[0]]
+            if head:
+                out.append("\n".join(head))
+            out.append("\b\n" + "\n".join(lines[indented[0]:]))
+        else:
+            out.append(paragraph)
+    return "\n\n".join(out)
 
 
 _register()

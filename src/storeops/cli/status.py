@@ -26,8 +26,8 @@ STATUSES_TEXT = "preparing, under_review, approved, rejected, archived"
 
 def status(
     ctx: typer.Context,
-    project_id: Optional[str] = typer.Argument(None, metavar="[PROJECT]", help="Project id."),
-    task_id: Optional[str] = typer.Argument(None, metavar="[TASK]", help="Task id within PROJECT."),
+    project_id: Optional[str] = typer.Argument(None, metavar="PROJECT", help="Project id."),
+    task_id: Optional[str] = typer.Argument(None, metavar="TASK", help="Task id within PROJECT."),
     platform: Optional[str] = typer.Option(None, "--platform", help="Only this platform (e.g. amazon)."),
     owner: Optional[str] = typer.Option(None, "--owner", help="Only projects owned by this person."),
     status_filter: Optional[str] = typer.Option(None, "--status", help=f"Only this status: {STATUSES_TEXT}."),
