@@ -184,3 +184,76 @@ def locate(text: str, path: tuple) -> tuple[int, int] | None:
             break
         node = child
     return best.line + 1, best.column + 1
+
+
+_TOP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*:(?: |$)")
+
+
+class SegmentParser:
+    """Parses many versions of one file, re-parsing only the top-level parts that changed.
+
+    History holds hundreds of versions of a project file that differ by a few
+    lines; libyaml costs ~1.5 ms per version, so the audit log caches the
+    parse of each top-level key and each item of a top-level list by its text.
+    Only files whose column-0 lines are all plain `key:`, `- ` items or
+    comments take this path; anything else (and any error) goes through
+    `loads`, so results and error messages are exactly those of `loads`.
+    Returned values are shared between versions: callers must not mutate them.
+    """
+
+    def __init__(self):
+        self._parts: dict = {}
+
+    def loads(self, text: str, source: str = "<text>") -> Any:
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        segments = _segments(text)
+        if segments is None:
+            return loads(text, source)
+        out: dict = {}
+        try:
+            for key_text, items in segments:
+                (key, value), = self._part(key_text).items()
+                if key in out:
+                    return loads(text, source)  # the full parse names both lines
+                if items:
+                    value = [self._part(item)[0] for item in items]
+                out[key] = value
+        except (DataError, ValueError, TypeError, KeyError, IndexError):
+            return loads(text, source)
+        return out
+
+    def _part(self, text: str) -> Any:
+        value = self._parts.get(text)
+        if value is None:
+            value = loads(text)
+            if not isinstance(value, (dict, list)) or len(value) != 1:
+                raise ValueError("not one key or item")
+            self._parts[text] = value
+        return value
+
+
+def _segments(text: str) -> list | None:
+    """[(key block, [item blocks])] split at column-0 lines, or None when the shape is unusual."""
+    segments: list = []
+    current: list | None = None
+    for line in text.split("\n"):
+        if not line or line[0] in " #":
+            if current is not None:
+                current.append(line)
+            elif line.strip() and not line.lstrip().startswith("#"):
+                return None
+        elif line.startswith("- ") or line == "-":
+            # items belong to a bare `key:` line just above (PyYAML's indentless list)
+            if not segments or len(segments[-1][0]) != 1 or not segments[-1][0][0].endswith(":"):
+                return None
+            current = [line]
+            segments[-1][1].append(current)
+        elif _TOP_KEY.match(line):
+            current = [line]
+            segments.append((current, []))
+        else:
+            return None
+    if not segments:
+        return None
+    return [("\n".join(key) + "\n", ["\n".join(item) + "\n" for item in items]) for key, items in segments]
