@@ -79,8 +79,9 @@ def read_commits(root: Path, revisions: list[str], paths: list[str], reverse: bo
     proc = gitcmd.run(root, *_NEUTRAL, *args, *revisions, "--", *paths, check=False, text=False)
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace")
-        if "does not have any commits" in message or "bad default revision" in message:
-            return []
+        if revisions == ["HEAD"] and ("does not have any commits" in message or "bad revision 'HEAD'" in message
+                                      or "bad default revision" in message):
+            return []  # a repository without commits has no history yet
         raise gitcmd.GitFailed(["log"], message)
     return parse_log(proc.stdout.decode("utf-8", "replace"))
 
