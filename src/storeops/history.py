@@ -199,6 +199,7 @@ class Versions:
         self._parsed: dict[str, Project | Unreadable] = {}
         self._by_name: dict[str, str | None] = {}
         self._parser = yamlio.SegmentParser()
+        self._tasks: dict = {}
         self.earlier: dict[str, str] = {}   # blob → the blob it replaced, to step over broken versions
 
     def load(self, names: Iterable[str]) -> None:
@@ -230,7 +231,7 @@ class Versions:
         try:
             text = content.decode("utf-8")
             data = self._parser.loads(text, name)
-            return Project.from_dict(data)
+            return Project.from_dict(data, memo=self._tasks)
         except UnicodeDecodeError:
             return Unreadable("not UTF-8")
         except DataError as error:

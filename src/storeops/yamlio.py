@@ -186,74 +186,85 @@ def locate(text: str, path: tuple) -> tuple[int, int] | None:
     return best.line + 1, best.column + 1
 
 
-_TOP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*:(?: |$)")
+_KEY_LINE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?: |\n|$)")
+_SPLIT = re.compile(r"\n(?=[^ \n#])")           # before every line that starts in column 0
+_UNINDENTED = re.compile(r"\n(?!  |\n|$)")      # a line inside a list item that is not indented by 2
+
+
+class _Unusual(Exception):
+    """The text has a shape the segment path does not handle: parse it whole."""
 
 
 class SegmentParser:
-    """Parses many versions of one file, re-parsing only the top-level parts that changed.
+    """Parses many versions of one file, re-parsing only the parts that changed.
 
     History holds hundreds of versions of a project file that differ by a few
     lines; libyaml costs ~1.5 ms per version, so the audit log caches the
-    parse of each top-level key and each item of a top-level list by its text.
-    Only files whose column-0 lines are all plain `key:`, `- ` items or
-    comments take this path; anything else (and any error) goes through
-    `loads`, so results and error messages are exactly those of `loads`.
-    Returned values are shared between versions: callers must not mutate them.
+    parse of each `key: value` block and each list item by its text, and
+    splits a changed list item the same way, one level down. Only plain block
+    style (what `dumps` writes) takes this path; anything else, and any error,
+    goes through `loads`, so results and error messages are exactly those of
+    `loads`. Returned values are shared between versions: do not mutate them.
     """
 
     def __init__(self):
-        self._parts: dict = {}
+        self._keys: dict = {}
+        self._items: dict = {}
 
     def loads(self, text: str, source: str = "<text>") -> Any:
         if text.startswith("\ufeff"):
             text = text[1:]
-        segments = _segments(text)
-        if segments is None:
-            return loads(text, source)
-        out: dict = {}
         try:
-            for key_text, items in segments:
-                (key, value), = self._part(key_text).items()
-                if key in out:
-                    return loads(text, source)  # the full parse names both lines
-                if items:
-                    value = [self._part(item)[0] for item in items]
-                out[key] = value
-        except (DataError, ValueError, TypeError, KeyError, IndexError):
+            return self._mapping(text)
+        except (_Unusual, DataError):
             return loads(text, source)
+
+    def _mapping(self, text: str) -> dict:
+        out: dict = {}
+        lists: dict = {}       # bare `key:` → the items below it
+        current = None
+        for chunk in _SPLIT.split(text):
+            if chunk.startswith("- ") or chunk == "-":
+                if current is None:
+                    raise _Unusual  # items belong to a bare `key:` line just above
+                lists[current].append(self._item(chunk))
+                continue
+            if not _KEY_LINE.match(chunk):
+                raise _Unusual
+            entry = self._keys.get(chunk)
+            if entry is None:
+                parsed = loads(chunk + "\n")
+                if not isinstance(parsed, dict) or len(parsed) != 1:
+                    raise _Unusual
+                entry = self._keys[chunk] = next(iter(parsed.items()))
+            key, value = entry
+            if key in out:
+                raise _Unusual  # the full parse names both lines
+            out[key] = value
+            line = chunk.rstrip(" \n")
+            current = key if value is None and line.endswith(":") and "\n" not in line else None
+            if current is not None:
+                lists[current] = []
+        if not out:
+            raise _Unusual
+        for key, items in lists.items():
+            if items:
+                out[key] = items
         return out
 
-    def _part(self, text: str) -> Any:
-        value = self._parts.get(text)
-        if value is None:
-            value = loads(text)
-            if not isinstance(value, (dict, list)) or len(value) != 1:
-                raise ValueError("not one key or item")
-            self._parts[text] = value
+    def _item(self, chunk: str) -> Any:
+        value = self._items.get(chunk, _Unusual)
+        if value is _Unusual:
+            body = chunk[2:]
+            if body and body[0] not in " #\n-" and not _UNINDENTED.search(body):
+                try:
+                    value = self._mapping(body.replace("\n  ", "\n"))
+                except _Unusual:
+                    value = _Unusual
+            if value is _Unusual:
+                parsed = loads(chunk + "\n")
+                if not isinstance(parsed, list) or len(parsed) != 1:
+                    raise _Unusual
+                value = parsed[0]
+            self._items[chunk] = value
         return value
-
-
-def _segments(text: str) -> list | None:
-    """[(key block, [item blocks])] split at column-0 lines, or None when the shape is unusual."""
-    segments: list = []
-    current: list | None = None
-    for line in text.split("\n"):
-        if not line or line[0] in " #":
-            if current is not None:
-                current.append(line)
-            elif line.strip() and not line.lstrip().startswith("#"):
-                return None
-        elif line.startswith("- ") or line == "-":
-            # items belong to a bare `key:` line just above (PyYAML's indentless list)
-            if not segments or len(segments[-1][0]) != 1 or not segments[-1][0][0].endswith(":"):
-                return None
-            current = [line]
-            segments[-1][1].append(current)
-        elif _TOP_KEY.match(line):
-            current = [line]
-            segments.append((current, []))
-        else:
-            return None
-    if not segments:
-        return None
-    return [("\n".join(key) + "\n", ["\n".join(item) + "\n" for item in items]) for key, items in segments]
