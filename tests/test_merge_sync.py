@@ -197,6 +197,19 @@ def test_sync_stops_on_a_conflict_and_loses_nothing(team):
     assert git(remote, "log", "-1", "--format=%ae", "main").strip() == "bob@example.com"
     assert not (carol / ".git" / "rebase-merge").exists()
 
+    # the hint's way out: merge by hand, keep one value, sync again
+    with acting("carol"):
+        merged = subprocess.run(["git", "-C", str(carol), "merge", "origin/main"], capture_output=True, text=True)
+        assert merged.returncode == 1
+        path = carol / "projects" / "mini-us.yaml"
+        text = path.read_text()
+        start, end = text.index("<<<<<<< ours\n"), text.index(">>>>>>> theirs\n") + len(">>>>>>> theirs\n")
+        path.write_text(text[:start] + "  due: 2026-12-05\n" + text[end:])
+        git(carol, "commit", "-qam", "merge: keep bob's date")
+    result = cli_as("carol", carol, "sync")
+    assert result.exit_code == 0 and "nothing to pull, pushed 2 commit(s)" in result.stderr
+    assert run_cli("-C", str(carol), "check").exit_code == 0
+
 
 def test_sync_refuses_uncommitted_changes(team):
     _, clones = team

@@ -190,9 +190,9 @@ def labels() -> tuple[str, str]:
 
 def merge_file(base: Path, ours: Path, theirs: Path, shown: str) -> list[str]:
     """Run as git's merge driver: result in `ours`; returns conflict descriptions (empty: clean)."""
-    texts = [p.read_text("utf-8") if p.exists() else "" for p in (base, ours, theirs)]
     sides = labels()
     try:
+        texts = [p.read_text("utf-8") if p.exists() else "" for p in (base, ours, theirs)]
         outcome = merge_texts(*texts, source=shown, sides=sides)
     except (DataError, UnicodeDecodeError) as error:
         return _line_merge(base, ours, theirs, shown, getattr(error, "message", "not UTF-8"))

@@ -37,8 +37,8 @@ def sync(
             render.message(f"  {render.clean(line)}")
         render.message("nothing was lost: your commits and work tree are as they were; the remote's commits are "
                        f"in {target}")
-        render.message(f"hint: agree on the value, change yours with a new commit, then storeops sync again; "
-                       f"or merge by hand: git merge {target}", "dim")
+        render.message(f"hint: agree on the value, then: git merge {target}, fix the lines between <<<<<<< and "
+                       ">>>>>>> in the files named, git add them, git commit, and storeops sync again", "dim")
         raise typer.Exit(1)
     parts = [f"pulled {result.pulled} commit(s)" if result.pulled else "nothing to pull",
              f"pushed {result.pushed} commit(s)" if result.pushed else "nothing to push"]
