@@ -108,8 +108,8 @@ def _project_fields(old: Project, new: Project, out: list) -> None:
     for name in _SIMPLE_FIELDS:
         a, b = getattr(old, name), getattr(new, name)
         if a != b:
-            out.append(Change("edit", f"{name} {shown(a)} → {shown(b)}" if name != "notes" else "project notes changed",
-                              field=name, old=plain(a), new=plain(b), path=(name,)))
+            text = f"{name} {shown(a)} → {shown(b)}" if name != "notes" else "project notes changed"
+            out.append(Change("edit", text, field=name, old=plain(a), new=plain(b), path=(name,)))
     for key in sorted(set(old.account) | set(new.account)):
         a, b = old.account.get(key), new.account.get(key)
         if a != b:

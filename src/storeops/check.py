@@ -280,7 +280,7 @@ class _CommitAudit:
         new = self.versions.get(change.new_blob)
         if new is not None and not isinstance(new, Project):
             return []  # a broken version; `check` reports the file if it is still broken at HEAD
-        old = history._readable_before(change, self.versions)
+        old = history.readable_before(change, self.versions)
         found: list[tuple[tuple, str, str]] = []   # (document path, message, code)
         if old is not None and old.archived is not None:
             if new is None:

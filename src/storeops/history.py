@@ -137,8 +137,8 @@ class Blobs:
     """One `git cat-file --batch` process for every object a command needs."""
 
     def __init__(self, root: Path):
-        self._proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._proc = subprocess.Popen([gitcmd._git_binary(), "-C", str(root), "cat-file", "--batch"],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._lock = threading.Lock()
 
     def __enter__(self) -> Blobs:
@@ -283,7 +283,7 @@ def is_project_path(path: str | None) -> bool:
 
 def file_changes(commit: Commit, change: FileChange, versions: Versions) -> list[Change]:
     """What one commit did to one project file; for a merge, only what neither parent had."""
-    old = _readable_before(change, versions)
+    old = readable_before(change, versions)
     new = versions.get(change.new_blob)
     if isinstance(new, Unreadable):
         return [Change("edit", f"the file does not parse here: {new.message}", field=None)]
@@ -301,7 +301,8 @@ def file_changes(commit: Commit, change: FileChange, versions: Versions) -> list
     return changes
 
 
-def _readable_before(change: FileChange, versions: Versions) -> Project | None:
+def readable_before(change: FileChange, versions: Versions) -> Project | None:
+    """The version a change started from; past versions that did not parse, the last one that did."""
     blob = change.old_blob
     old = versions.get(blob)
     seen: set = set()
@@ -412,7 +413,8 @@ def resolve(root: Path, revision: str) -> str:
                       check=False)
     if proc.returncode != 0:
         raise UsageError(f"unknown revision {revision!r}",
-                         hint="name a branch, tag or commit; in CI fetch it first (git fetch origin main, fetch-depth: 0)")
+                         hint="name a branch, tag or commit; in CI fetch it first "
+                              "(git fetch origin main, or fetch-depth: 0)")
     return proc.stdout.strip()
 
 

@@ -12,7 +12,8 @@ from storeops.cli.common import JSON_OPTION, open_repo
 
 def sync(
     ctx: typer.Context,
-    remote: Optional[str] = typer.Option(None, "--remote", help="Remote to sync with (default: the upstream, or origin)."),
+    remote: Optional[str] = typer.Option(None, "--remote",
+                                         help="Remote to sync with (default: the upstream, or origin)."),
     use_merge: bool = typer.Option(False, "--merge", help="Merge the remote's commits instead of rebasing yours."),
 ) -> None:
     """Fetch, put your commits on top of the team's (merging project files by field), push.
