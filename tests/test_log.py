@@ -182,3 +182,22 @@ def test_segment_parser_gives_exactly_what_loads_gives(text):
 
     assert outcome(parser.loads) == outcome(yamlio.loads)
     assert outcome(parser.loads) == outcome(yamlio.loads)  # second time from the cache
+
+
+def test_log_reads_documents_rejections_and_archive_from_hand_edits(stores, mini):
+    rel = f"projects/{mini}.yaml"
+    first = "    file: attachments/mini-us/licence-scan.pdf.age\n"
+    hand_edit(stores, rel, "    file: null\n", first, "attach the licence")
+    hand_edit(stores, rel, first, "    file: attachments/mini-us/licence-scan-v2.pdf.age\n", "better scan")
+    hand_edit(stores, rel, "rejections: []\n",
+              "rejections:\n- at: '2026-12-20'\n  task: video\n  reason: video-face-mismatch\n"
+              "  message: null\n  evidence: null\n", "platform said no")
+    hand_edit(stores, rel, "archived: null", "archived:\n  at: '2026-12-21'\n  outcome: abandoned\n  reason: budget",
+              "stop", who="alice")
+    assert texts(log_json(stores, mini))[:4] == [
+        "archived (abandoned): budget",
+        "rejection added: video-face-mismatch on video",
+        "document licence-scan replaced",
+        "document licence-scan added",
+    ]
+    assert [e["action"] for e in log_json(stores, mini)[:4]] == ["archive", "reject", "attach", "attach"]
