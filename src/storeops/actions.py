@@ -15,7 +15,7 @@ from pathlib import Path
 from storeops import gitcmd, yamlio
 from storeops.config import Config, Person
 from storeops.errors import DataError, UsageError, did_you_mean
-from storeops.model import PERSON_RE, ROLES, Project, parse_date, parse_datetime, FieldError
+from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
 from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, check_id, config_text
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task
@@ -218,6 +218,37 @@ def schedule(repo: StoresRepo, project_id: str, task_id: str, due: str | None, a
         changed = project.with_task(dataclasses.replace(task, **changes))
         save_project(repo, changed, f"schedule {project.id}: {task_id} " + ", ".join(parts), "schedule", who)
         return changed.task(task_id)
+
+
+def approve(repo: StoresRepo, project_id: str, task_id: str, note: str | None) -> Approval:
+    """Record the actor's approval on a gated task (cross-review: never the assignee's own)."""
+    with repo.lock():
+        project = repo.load_project(project_id)
+        _writable(project)
+        who = actor(repo)
+        task = find_task(project, task_id)
+        role = task.requires_approval
+        if role is None:
+            raise UsageError(f"{task_id} has no approval gate", hint="only tasks with requires_approval take approvals")
+        if who.person is None:
+            raise UsageError(f"{who.email} is not on the team, so it cannot approve",
+                             hint="an admin adds you with `storeops person add NAME --email EMAIL --role ROLE`")
+        if role not in who.person.roles:
+            holders = ", ".join(p.name for p in repo.config.holders(role)) or "nobody yet"
+            raise UsageError(f"{who.name} does not hold the {role} role that {task_id} needs",
+                             hint=f"ask someone with {role}: {holders}")
+        if task.assignee == who.name:
+            raise UsageError(f"{who.name} is the assignee of {task_id} and cannot approve their own work",
+                             hint=f"ask another person with the {role} role (cross-review)")
+        if task.state != "submitted":
+            raise UsageError(f"{task_id} is {task.state}; approvals are given to submitted work",
+                             hint=f"the assignee runs `storeops advance {project.id} {task_id} --to submitted` first")
+        if any(a.by == who.name and a.role == role for a in task.approvals):
+            raise UsageError(f"{who.name} already approved {task_id}")
+        approval = Approval(by=who.name, role=role, at=today(repo.config), note=note or None)
+        changed = project.with_task(dataclasses.replace(task, approvals=task.approvals + (approval,)))
+        save_project(repo, changed, f"approve {project.id}: {task_id} ({role})", "approve", who)
+        return approval
 
 
 def _local_datetime(value: str, timezone: str) -> datetime:

@@ -84,6 +84,8 @@ def init_repo(path: Path, *, team: str | None, timezone: str, language: str,
             atomic_write(readme_path, readme)
             written.append(f"{folder}/README.md")
     from storeops.actions import commit_message
+    from storeops.merge import register_driver
 
+    register_driver(path)  # .gitattributes names the driver; each clone's config says what it is
     gitcmd.commit_paths(path, written, commit_message(f"init stores repo for {config.team}", "init"), env=commit_env)
     return config

@@ -8,6 +8,11 @@ STATUS = {
     "approved": {"en": "approved", "zh": "已通过"},
     "rejected": {"en": "rejected", "zh": "被拒"},
     "archived": {"en": "archived", "zh": "已归档"},
+    "when": {"en": "when", "zh": "时间"},
+    "who": {"en": "who", "zh": "操作人"},
+    "change": {"en": "change", "zh": "变更"},
+    "hand_edit": {"en": "hand edit", "zh": "手工修改"},
+    "merge": {"en": "merge", "zh": "合并"},
 }
 
 STATE = {
@@ -53,6 +58,11 @@ WORDS = {
     "missing": {"en": "missing", "zh": "未上传"},
     "rejections": {"en": "rejections", "zh": "驳回记录"},
     "archived": {"en": "archived", "zh": "已归档"},
+    "when": {"en": "when", "zh": "时间"},
+    "who": {"en": "who", "zh": "操作人"},
+    "change": {"en": "change", "zh": "变更"},
+    "hand_edit": {"en": "hand edit", "zh": "手工修改"},
+    "merge": {"en": "merge", "zh": "合并"},
 }
 
 

@@ -264,7 +264,7 @@ class Task:
     notes: tuple[Note, ...] = ()
 
     @classmethod
-    def from_dict(cls, d: dict, path: tuple) -> Task:
+    def from_dict(cls, d: dict, path: tuple, memo: dict | None = None) -> Task:
         appointment = _get(d, "appointment", (str, type(None)), path, None)
         task = cls(
             id=_get(d, "id", str, path),
@@ -281,7 +281,8 @@ class Task:
             remind_before=_get(d, "remind_before", (str, type(None)), path, None),
             external=_get(d, "external", bool, path, False),
             check_every=_get(d, "check_every", (str, type(None)), path, None),
-            documents=_records(d, "documents", path, Document.from_dict),
+            documents=_records(d, "documents", path,
+                               Document.from_dict if memo is None else _memoized(Document.from_dict, memo)),
             approvals=_records(d, "approvals", path, Approval.from_dict),
             notes=_records(d, "notes", path, Note.from_dict),
         )
@@ -373,6 +374,17 @@ class Archived:
         return {"at": _iso(self.at), "outcome": self.outcome, "reason": self.reason}
 
 
+def _memoized(build, memo: dict, *extra):
+    def cached(item: dict, path: tuple):
+        hit = memo.get(id(item))
+        if hit is not None and hit[0] is item:  # the entry keeps `item` alive, so its id is not reused
+            return hit[1]
+        value = build(item, path, *extra)
+        memo[id(item)] = (item, value)
+        return value
+    return cached
+
+
 def _fixed(data: dict, key: str, keys: tuple, path: tuple) -> dict:
     value = _get(data, key, dict, path, {})
     for k in value:
@@ -417,7 +429,8 @@ class Project:
     archived: Archived | None = None
 
     @classmethod
-    def from_dict(cls, d: Any) -> Project:
+    def from_dict(cls, d: Any, memo: dict | None = None) -> Project:
+        """`memo` (reading many versions of one file): reuse the Task built from the very same dict."""
         path: tuple = ()
         if not isinstance(d, dict):
             raise FieldError(path, f"a project file is a mapping of fields, got {_describe(d)}")
@@ -437,7 +450,7 @@ class Project:
             store=_get(d, "store", str, path),
             owner=_get(d, "owner", str, path),
             start=parse_date(_get(d, "start", str, path), ("start",)),
-            tasks=_records(d, "tasks", path, Task.from_dict),
+            tasks=_records(d, "tasks", path, Task.from_dict if memo is None else _memoized(Task.from_dict, memo, memo)),
             entity=_get(d, "entity", (str, type(None)), path, None),
             category=_get(d, "category", (str, type(None)), path, None),
             target=_opt_date(d, "target", path),

@@ -25,6 +25,14 @@ def clean(value: Any) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>|~])")
+
+
+def md(value: Any) -> str:
+    """User text made inert inside markdown (no links, images, HTML or tables sneak in)."""
+    return _MARKDOWN.sub(r"\\\1", clean(value))
+
+
 def fancy(stream=None) -> bool:
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":

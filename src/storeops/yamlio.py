@@ -184,3 +184,87 @@ def locate(text: str, path: tuple) -> tuple[int, int] | None:
             break
         node = child
     return best.line + 1, best.column + 1
+
+
+_KEY_LINE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?: |\n|$)")
+_SPLIT = re.compile(r"\n(?=[^ \n#])")           # before every line that starts in column 0
+_UNINDENTED = re.compile(r"\n(?!  |\n|$)")      # a line inside a list item that is not indented by 2
+
+
+class _Unusual(Exception):
+    """The text has a shape the segment path does not handle: parse it whole."""
+
+
+class SegmentParser:
+    """Parses many versions of one file, re-parsing only the parts that changed.
+
+    History holds hundreds of versions of a project file that differ by a few
+    lines; libyaml costs ~1.5 ms per version, so the audit log caches the
+    parse of each `key: value` block and each list item by its text, and
+    splits a changed list item the same way, one level down. Only plain block
+    style (what `dumps` writes) takes this path; anything else, and any error,
+    goes through `loads`, so results and error messages are exactly those of
+    `loads`. Returned values are shared between versions: do not mutate them.
+    """
+
+    def __init__(self):
+        self._keys: dict = {}
+        self._items: dict = {}
+
+    def loads(self, text: str, source: str = "<text>") -> Any:
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        try:
+            return self._mapping(text)
+        except (_Unusual, DataError):
+            return loads(text, source)
+
+    def _mapping(self, text: str) -> dict:
+        out: dict = {}
+        lists: dict = {}       # bare `key:` → the items below it
+        current = None
+        for chunk in _SPLIT.split(text):
+            if chunk.startswith("- ") or chunk == "-":
+                if current is None:
+                    raise _Unusual  # items belong to a bare `key:` line just above
+                lists[current].append(self._item(chunk))
+                continue
+            if not _KEY_LINE.match(chunk):
+                raise _Unusual
+            entry = self._keys.get(chunk)
+            if entry is None:
+                parsed = loads(chunk + "\n")
+                if not isinstance(parsed, dict) or len(parsed) != 1:
+                    raise _Unusual
+                entry = self._keys[chunk] = next(iter(parsed.items()))
+            key, value = entry
+            if key in out:
+                raise _Unusual  # the full parse names both lines
+            out[key] = value
+            line = chunk.rstrip(" \n")
+            current = key if value is None and line.endswith(":") and "\n" not in line else None
+            if current is not None:
+                lists[current] = []
+        if not out:
+            raise _Unusual
+        for key, items in lists.items():
+            if items:
+                out[key] = items
+        return out
+
+    def _item(self, chunk: str) -> Any:
+        value = self._items.get(chunk, _Unusual)
+        if value is _Unusual:
+            body = chunk[2:]
+            if body and body[0] not in " #\n-" and not _UNINDENTED.search(body):
+                try:
+                    value = self._mapping(body.replace("\n  ", "\n"))
+                except _Unusual:
+                    value = _Unusual
+            if value is _Unusual:
+                parsed = loads(chunk + "\n")
+                if not isinstance(parsed, list) or len(parsed) != 1:
+                    raise _Unusual
+                value = parsed[0]
+            self._items[chunk] = value
+        return value

@@ -14,6 +14,13 @@ from storeops.cli.common import JSON_OPTION, open_repo
 def check(
     ctx: typer.Context,
     paths: Optional[List[Path]] = typer.Argument(None, metavar="[PATH]...", help="Only these project files or folders."),
+    base: Optional[str] = typer.Option(
+        None, "--base", metavar="REF",
+        help="Instead: check every commit in REF..HEAD (a pull request): legal transitions, approvals committed "
+             "by the approver, archived projects untouched, no plaintext of sensitive documents."),
+    require_signed: bool = typer.Option(
+        False, "--require-signed", help="With --base: commits that add approvals must be signed by the approver "
+                                        "and verify (git verify-commit)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Validate storeops.yaml, the team's SOPs and every project.
@@ -22,15 +29,27 @@ def check(
     dependencies, approvals), people and files referenced, and canonical form.
     Prints one `file:line:col: message` per problem; exit 1 if there are any.
 
+    With --base REF it checks the history instead, commit by commit, as CI
+    does on a pull request (people and roles as they are at REF).
+
     Examples:
       storeops check
       storeops check projects/acme-amazon-us.yaml --json
+      storeops check --base origin/main --require-signed
     """
     from storeops import render
-    from storeops.check import check_repo
+    from storeops.check import check_history, check_repo
+    from storeops.errors import UsageError
 
     repo = open_repo(ctx)
-    problems = check_repo(repo, paths or None, progress=_progress if render.fancy(sys.stderr) else None)
+    if base is None:
+        if require_signed:
+            raise UsageError("--require-signed goes with --base REF")
+        problems = check_repo(repo, paths or None, progress=_progress if render.fancy(sys.stderr) else None)
+    elif paths:
+        raise UsageError("--base checks the whole history of the range; leave out PATH")
+    else:
+        problems = check_history(repo, base, require_signed)
     if as_json:
         render.emit_json({"ok": not problems, "problems": [p.to_dict() for p in problems]})
     else:

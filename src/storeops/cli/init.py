@@ -19,14 +19,19 @@ def init(
     example: Optional[Path] = typer.Option(
         None, "--example", metavar="PATH", help="Instead: create a ready demo stores repo at PATH."
     ),
+    forge: Optional[str] = typer.Option(
+        None, "--forge", metavar="github|gitlab", help="Also write CI for pull requests and CODEOWNERS."
+    ),
 ) -> None:
     """Make a folder a stores repo: storeops.yaml, projects/, attachments/, sop/.
 
     Runs `git init` if needed, registers you (git user.name/user.email) as the
-    first person with the admin role, and commits.
+    first person with the admin role, registers the merge driver for project
+    files in this clone, and commits.
 
     Examples:
       storeops init stores --name "ACME Ops" --timezone Asia/Shanghai --language zh
+      storeops init stores --forge github
       storeops init --example demo
     """
     from storeops import render
@@ -45,7 +50,18 @@ def init(
     from storeops.initrepo import init_repo
 
     target = base / path if path is not None else base
+    if forge is not None:
+        from storeops.forge import FORGES
+
+        if forge not in FORGES:
+            raise typer.BadParameter(f"use {' or '.join(FORGES)}", param_hint="--forge")
     config = init_repo(target, team=name, timezone=timezone, language=language)
+    if forge is not None:
+        from storeops.forge import write_forge
+        from storeops.repo import StoresRepo
+
+        for written in write_forge(StoresRepo.open(target), forge):
+            render.message(f"wrote {written}")
     render.message(f"initialised stores repo {config.team!r} in {target.resolve()}")
     render.message(f"you are {config.people[0].name} (admin); next: storeops person add NAME --email E --role ops")
 

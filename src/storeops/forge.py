@@ -1,0 +1,185 @@
+"""`storeops forge github|gitlab`: CI that runs storeops on every pull request, and CODEOWNERS.
+
+The files are written once and then belong to the team: storeops refuses to
+overwrite a file that differs unless told to (--force).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storeops import __version__, gitcmd
+from storeops.config import Config
+from storeops.errors import UsageError
+from storeops.model import ROLES
+from storeops.repo import StoresRepo, atomic_write
+
+FORGES = ("github", "gitlab")
+
+GITHUB_WORKFLOW = """\
+# Written by `storeops forge github`. Runs on every pull request:
+#   storeops check                  every file valid at the head of the branch
+#   storeops check --base BASE      every commit of the pull request: legal moves, approvals
+#                                   committed by the approver, archived projects untouched
+#   storeops diff BASE...HEAD       the change in domain words, in the job summary
+name: storeops
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+permissions:
+  contents: read
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0          # check --base walks the pull request's commits
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      # pinned to the version that wrote this file; to install from your own
+      # copy use e.g. pip install "storeops @ git+https://github.com/ORG/storeops@v{version}"
+      - run: pip install "storeops=={version}"
+      - run: storeops check
+      - name: storeops check --base (every commit of the pull request)
+        if: github.event_name == 'pull_request'
+        env:
+          BASE: ${{{{ github.base_ref }}}}    # through env, never pasted into the script
+        run: |
+          # with signed approvals: commit the reviewers' keys and add --require-signed
+          # git config gpg.ssh.allowedSignersFile .github/allowed_signers
+          storeops check --base "origin/$BASE"
+      - name: summary of the change
+        if: always() && github.event_name == 'pull_request'
+        env:
+          BASE: ${{{{ github.base_ref }}}}
+        run: storeops diff "origin/$BASE...HEAD" --format markdown >> "$GITHUB_STEP_SUMMARY"
+"""
+
+GITLAB_JOB = """\
+# Written by `storeops forge gitlab`. Include it from .gitlab-ci.yml:
+#   include:
+#     - local: .gitlab/storeops.gitlab-ci.yml
+storeops:
+  image: python:3.12-slim
+  variables:
+    GIT_DEPTH: "0"              # check --base walks the merge request's commits
+  before_script:
+    - apt-get update -qq && apt-get install -y -qq git >/dev/null
+    - pip install "storeops=={version}"
+  script:
+    - storeops check
+    - |
+      if [ -n "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" ]; then
+        git fetch origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
+        storeops diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME...HEAD" --format markdown > storeops-diff.md
+        storeops check --base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
+      fi
+  artifacts:
+    when: always
+    expose_as: storeops diff
+    paths: [storeops-diff.md]
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+"""
+
+GITLAB_CI = """\
+include:
+  - local: .gitlab/storeops.gitlab-ci.yml
+"""
+
+OWNERS_HEAD = """\
+# Written by `storeops forge {forge}`. Who must review what, by role.
+#
+# storeops knows people by their git email (storeops.yaml), not by their
+# {site} handle, so the owners below are placeholders: replace each
+# {example} with a real team or handles, then remove the leading '#'.
+# With branch protection ("require review from code owners") a pull request
+# that touches these paths then needs that role's review.
+#
+# The project file holds every task of a store, so per-task review (finance
+# signs off the bank step) is enforced by `storeops approve` + `storeops check
+# --base`, not here; documents are separate files, so those can be routed.
+"""
+
+
+def owner(role: str, forge: str) -> str:
+    return f"@your-org/team-{role}" if forge == "github" else f"@your-group/team-{role}"
+
+
+def codeowners(config: Config, library: dict, forge: str = "github") -> str:
+    lines = [OWNERS_HEAD.format(forge=forge, site="GitHub" if forge == "github" else "GitLab",
+                                example=owner("finance", forge))]
+    for role in ROLES:
+        holders = [f"{p.name} <{p.email}>" for p in config.holders(role)]
+        lines.append(f"# role {role}: {', '.join(holders) if holders else 'nobody yet'}")
+    rows = [("the team, roles and policies: admins", "/storeops.yaml", ["admin"]),
+            ("the team's own SOP templates: leads", "/sop/", ["lead"]),
+            ("projects: operations, with the leads", "/projects/", ["ops", "lead"]),
+            ("CI and this file: admins", "/.github/" if forge == "github" else "/.gitlab/", ["admin"])]
+    routed = _gated_documents(library)
+    rows += [("documents of tasks gated by a role's approval (from the SOPs)" if i == 0 else None,
+              f"/attachments/**/{doc_id}.*", [role]) for i, (doc_id, role) in enumerate(routed)]
+    width = max(len(pattern) for _, pattern, _ in rows) + 2
+    for comment, pattern, roles in rows:
+        if comment:
+            lines += ["", f"# {comment}"]
+        lines.append(f"# {pattern.ljust(width)}{' '.join(owner(r, forge) for r in roles)}")
+    return "\n".join(lines) + "\n"
+
+
+def _gated_documents(library: dict) -> list[tuple[str, str]]:
+    found: dict[str, str] = {}
+    for sop in library.values():
+        for task in sop.tasks:
+            role = task.get("requires_approval")
+            for doc in task.get("documents", []) if role else []:
+                found.setdefault(doc["id"], role)
+    return sorted(found.items())
+
+
+def files_for(forge: str, repo: StoresRepo) -> dict[str, str]:
+    from storeops.sop import load_library
+
+    if forge not in FORGES:
+        raise UsageError(f"unknown forge {forge!r}", hint="github or gitlab")
+    library = load_library(repo.root)
+    if forge == "github":
+        return {".github/workflows/storeops.yml": GITHUB_WORKFLOW.format(version=__version__),
+                ".github/CODEOWNERS": codeowners(repo.config, library, "github")}
+    files = {".gitlab/storeops.gitlab-ci.yml": GITLAB_JOB.format(version=__version__),
+             ".gitlab/CODEOWNERS": codeowners(repo.config, library, "gitlab")}
+    if not (repo.root / ".gitlab-ci.yml").exists():
+        files[".gitlab-ci.yml"] = GITLAB_CI
+    return files
+
+
+def write_forge(repo: StoresRepo, forge: str, force: bool = False) -> list[str]:
+    """Write the forge's files and commit them; returns the paths written (unchanged ones left out)."""
+    from storeops.actions import _restoring, commit_message
+
+    with repo.lock():
+        files = files_for(forge, repo)
+        changed = {}
+        for rel, text in files.items():
+            path: Path = repo.root / rel
+            current = path.read_text("utf-8") if path.exists() else None
+            if current == text:
+                continue
+            if current is not None and not force:
+                raise UsageError(f"{rel} exists and differs from what storeops would write",
+                                 hint="keep yours, or pass --force to replace it (git keeps the old one)")
+            changed[rel] = text
+        if not changed:
+            return []
+        with _restoring(repo, list(changed)):
+            for rel, text in changed.items():
+                atomic_write(repo.root / rel, text)
+            gitcmd.commit_paths(repo.root, list(changed), commit_message(f"forge {forge}: CI and CODEOWNERS", "forge"))
+        return list(changed)

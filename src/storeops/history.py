@@ -1,0 +1,480 @@
+"""The audit trail: git history read back as domain events.
+
+One `git log` process lists the commits and, per commit, which project files
+changed with their blob ids (`--raw -z`); one `git cat-file --batch` process
+returns the blobs. Each version is parsed (yamlio + model) and consecutive
+versions are compared (changes.compare): the YAML is the truth, commit
+trailers only say whether storeops made the commit.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable
+
+from storeops import gitcmd, yamlio
+from storeops.changes import Change, compare
+from storeops.config import Config
+from storeops.errors import DataError, UsageError
+from storeops.model import FieldError, Project
+
+NULL_BLOB = "0" * 40
+PROJECTS = "projects/"
+
+# %x1e starts a record; fields end with NUL (they cannot contain one), so a
+# name or subject holding %x1e cannot forge a record: fields are read by count.
+_FORMAT = ("%x1e%H%x00%P%x00%an%x00%ae%x00%aI%x00%s%x00"
+           "%(trailers:key=Storeops-Action,valueonly,separator=%x2C)%x00"
+           "%(trailers:key=Storeops-Project,valueonly,separator=%x2C)%x00")
+_FIELDS = 8
+
+# settings a user's git config could set that would change the stream we parse
+_NEUTRAL = ("-c", "log.showSignature=false", "-c", "log.follow=false", "-c", "core.quotePath=false",
+            "-c", "diff.renames=true")
+
+
+@dataclass(frozen=True)
+class FileChange:
+    status: str                 # A, M, D, R, C, T (git's raw status letter)
+    old_path: str | None
+    new_path: str | None
+    old_blob: str | None
+    new_blob: str | None
+
+    @property
+    def path(self) -> str:
+        return self.new_path or self.old_path
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    date: datetime
+    subject: str
+    actions: tuple[str, ...]        # Storeops-Action trailers: a hint that storeops wrote it
+    files: tuple[FileChange, ...]
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def short(self) -> str:
+        return self.sha[:9]
+
+
+def read_commits(root: Path, revisions: list[str], paths: list[str], reverse: bool = False) -> list[Commit]:
+    """Commits reachable from `revisions` that touch `paths`, with their changed files (one git process)."""
+    args = ["log", "-z", f"--format={_FORMAT}", "--raw", "--no-abbrev", "-M", "--diff-merges=first-parent",
+            "--full-history", "--no-color", "--encoding=UTF-8"]
+    if reverse:
+        args.append("--reverse")
+    proc = gitcmd.run(root, *_NEUTRAL, *args, *revisions, "--", *paths, check=False, text=False)
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace")
+        if revisions == ["HEAD"] and ("does not have any commits" in message or "bad revision 'HEAD'" in message
+                                      or "bad default revision" in message):
+            return []  # a repository without commits has no history yet
+        raise gitcmd.GitFailed(["log"], message)
+    return parse_log(proc.stdout.decode("utf-8", "replace"))
+
+
+def parse_log(stream: str) -> list[Commit]:
+    tokens = stream.split("\0")
+    commits: list[Commit] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip("\n")
+        if not token.startswith("\x1e"):
+            i += 1
+            continue
+        head = [token[1:]] + tokens[i + 1:i + _FIELDS]
+        files, i = parse_raw(tokens, i + _FIELDS)
+        sha, parents, name, email, when, subject, actions, _projects = head
+        commits.append(Commit(sha=sha, parents=tuple(parents.split()), author_name=name, author_email=email,
+                              date=datetime.fromisoformat(when), subject=subject,
+                              actions=tuple(a.strip() for a in actions.split(",") if a.strip()),
+                              files=tuple(files)))
+    return commits
+
+
+def parse_raw(tokens: list[str], i: int = 0) -> tuple[list[FileChange], int]:
+    """`--raw -z` entries from tokens[i:] up to the next record; returns them and where it stopped."""
+    files: list[FileChange] = []
+    while i < len(tokens):
+        meta = tokens[i].lstrip("\n")
+        if meta.startswith("\x1e"):
+            break
+        i += 1
+        if not meta.startswith(":"):
+            continue
+        _, _, old_blob, new_blob, status = meta[1:].split(" ")[:5]
+        letter = status[:1]
+        if letter in "RC":
+            old_path, new_path = tokens[i], tokens[i + 1]
+            i += 2
+        else:
+            old_path = new_path = tokens[i]
+            i += 1
+        files.append(FileChange(
+            status=letter,
+            old_path=None if letter == "A" else old_path,
+            new_path=None if letter == "D" else new_path,
+            old_blob=None if old_blob == NULL_BLOB else old_blob,
+            new_blob=None if new_blob == NULL_BLOB else new_blob,
+        ))
+    return files, i
+
+
+class Blobs:
+    """One `git cat-file --batch` process for every object a command needs."""
+
+    def __init__(self, root: Path):
+        self._proc = subprocess.Popen([gitcmd._git_binary(), "-C", str(root), "cat-file", "--batch"],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Blobs:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.stdin.close()
+            self._proc.stdout.close()
+            self._proc.wait()
+
+    def fetch(self, names: Iterable[str]) -> dict[str, tuple[str, bytes] | None]:
+        """name (sha or REV:PATH) → (blob sha, content), or None when missing."""
+        names = list(dict.fromkeys(n for n in names if n and "\n" not in n))
+        if not names:
+            return {}
+        with self._lock:
+            # a writer thread, so neither side waits on a full pipe
+            writer = threading.Thread(target=self._write, args=(names,), daemon=True)
+            writer.start()
+            out: dict = {}
+            read = self._proc.stdout
+            for name in names:
+                header = read.readline().decode("utf-8", "replace").rstrip("\n")
+                parts = header.split(" ")
+                if len(parts) != 3 or parts[1] == "missing":
+                    out[name] = None
+                    continue
+                size = int(parts[2])
+                content = read.read(size)
+                read.read(1)
+                out[name] = (parts[0], content) if parts[1] == "blob" else None
+            writer.join()
+            return out
+
+    def _write(self, names: list[str]) -> None:
+        try:
+            self._proc.stdin.write("".join(n + "\n" for n in names).encode("utf-8"))
+            self._proc.stdin.flush()
+        except BrokenPipeError:
+            pass
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A version of a project file that does not parse (a hand edit gone wrong)."""
+    message: str
+
+
+class Versions:
+    """Parsed project versions by blob id, each parsed once."""
+
+    def __init__(self, blobs: Blobs):
+        self.blobs = blobs
+        self._parsed: dict[str, Project | Unreadable] = {}
+        self._by_name: dict[str, str | None] = {}
+        self._parser = yamlio.SegmentParser()
+        self._tasks: dict = {}
+        self.earlier: dict[str, str] = {}   # blob → the blob it replaced, to step over broken versions
+
+    def load(self, names: Iterable[str]) -> None:
+        wanted = [n for n in names if n and n not in self._by_name and n not in self._parsed]
+        for name, found in self.blobs.fetch(wanted).items():
+            if found is None:
+                self._by_name[name] = None
+                continue
+            sha, content = found
+            self._by_name[name] = sha
+            if sha not in self._parsed:
+                self._parsed[sha] = self._parse(content, name)
+
+    def get(self, name: str | None) -> Project | Unreadable | None:
+        """The version for a blob id or REV:PATH (None: no such file there)."""
+        if not name:
+            return None
+        if name not in self._parsed and name not in self._by_name:
+            self.load([name])
+        sha = name if name in self._parsed else self._by_name.get(name)
+        return self._parsed.get(sha) if sha else None
+
+    def text(self, name: str | None) -> str | None:
+        """The raw text of a version (fetched again: only needed to point at a line)."""
+        found = self.blobs.fetch([name]).get(name) if name else None
+        return found[1].decode("utf-8", "replace") if found else None
+
+    def _parse(self, content: bytes, name: str) -> Project | Unreadable:
+        try:
+            text = content.decode("utf-8")
+            data = self._parser.loads(text, name)
+            return Project.from_dict(data, memo=self._tasks)
+        except UnicodeDecodeError:
+            return Unreadable("not UTF-8")
+        except DataError as error:
+            return Unreadable(error.message)
+        except FieldError as error:
+            return Unreadable(f"{error.dotted}: {error.message}" if error.dotted else error.message)
+
+
+# ---- events ----
+
+@dataclass(frozen=True)
+class Event:
+    commit: Commit
+    project: str
+    path: str
+    change: Change
+    who: str                       # person name when the author's email is on the team, else the git name
+    person: str | None
+    via: str                       # "storeops" (trailer), "hand" (no trailer) or "merge"
+
+    @property
+    def action(self) -> str:
+        return self.change.action
+
+    def to_dict(self, timezone: str) -> dict:
+        from zoneinfo import ZoneInfo
+
+        return {
+            "commit": self.commit.sha,
+            "date": self.commit.date.astimezone(ZoneInfo(timezone)).isoformat(),
+            "who": self.who,
+            "person": self.person,
+            "author": {"name": self.commit.author_name, "email": self.commit.author_email},
+            "project": self.project,
+            "path": self.path,
+            **self.change.to_dict(),
+            "via": self.via,
+            "subject": self.commit.subject,
+        }
+
+
+def project_of(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".yaml")
+
+
+def is_project_path(path: str | None) -> bool:
+    return bool(path) and path.startswith(PROJECTS) and path.endswith(".yaml") and path.count("/") == 1
+
+
+def file_changes(commit: Commit, change: FileChange, versions: Versions) -> list[Change]:
+    """What one commit did to one project file; for a merge, only what neither parent had."""
+    old = readable_before(change, versions)
+    new = versions.get(change.new_blob)
+    if isinstance(new, Unreadable):
+        return [Change("edit", f"the file does not parse here: {new.message}", field=None)]
+    changes = compare(old, new)
+    if change.status == "R" and not any(c.action == "rename" for c in changes):
+        changes.insert(0, Change("rename", f"file moved {change.old_path} → {change.new_path}", field="path",
+                                 old=change.old_path, new=change.new_path))
+    if commit.is_merge:
+        for parent in commit.parents[1:]:
+            other = versions.get(f"{parent}:{change.path}")
+            if other is None or isinstance(other, Unreadable):
+                continue
+            theirs = {c.key for c in compare(other, new)}
+            changes = [c for c in changes if c.key in theirs]
+    return changes
+
+
+def readable_before(change: FileChange, versions: Versions) -> Project | None:
+    """The version a change started from; past versions that did not parse, the last one that did."""
+    blob = change.old_blob
+    old = versions.get(blob)
+    seen: set = set()
+    # a broken intermediate version: compare with the last version that parsed
+    while isinstance(old, Unreadable) and blob not in seen:
+        seen.add(blob)
+        blob = versions.earlier.get(blob)
+        old = versions.get(blob)
+    return old if isinstance(old, Project) else None
+
+
+@dataclass
+class LogQuery:
+    project: str | None = None
+    since: date | None = None
+    until: date | None = None
+    author: str | None = None
+    action: str | None = None
+
+
+def log(root: Path, config: Config, query: LogQuery) -> list[Event]:
+    """Events newest first, from every commit that touched projects/ (hand edits and merges included)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(config.timezone)
+    commits = read_commits(root, ["HEAD"], [PROJECTS])
+    followed = {f"{PROJECTS}{query.project}.yaml"} if query.project else None
+    chosen: list[tuple[Commit, FileChange]] = []
+    earlier: dict[str, str] = {}
+    for commit in commits:
+        for change in commit.files:
+            if not (is_project_path(change.new_path) or is_project_path(change.old_path)):
+                continue
+            if change.new_blob and change.old_blob and not commit.is_merge:
+                earlier.setdefault(change.new_blob, change.old_blob)
+            if followed is not None:
+                if change.new_path not in followed and change.old_path not in followed:
+                    continue
+                if change.status == "R":
+                    followed.add(change.old_path)  # the project's history before a rename
+            if _selected(commit, config, zone, query):
+                chosen.append((commit, change))
+    events: list[Event] = []
+    with Blobs(root) as blobs:
+        versions = Versions(blobs)
+        versions.earlier = earlier
+        names: list[str] = []
+        for commit, change in chosen:
+            names += [change.old_blob, change.new_blob]
+            if commit.is_merge:
+                names += [f"{parent}:{change.path}" for parent in commit.parents[1:]]
+        versions.load(names)
+        for commit, change in chosen:
+            person = config.person_by_email(commit.author_email)
+            via = "merge" if commit.is_merge else ("storeops" if commit.actions else "hand")
+            project = _project_id(change, versions)
+            for item in file_changes(commit, change, versions):
+                if query.action and item.action != query.action:
+                    continue
+                events.append(Event(commit=commit, project=project, path=change.path, change=item,
+                                    who=person.name if person else commit.author_name,
+                                    person=person.name if person else None, via=via))
+    # newest first by when it was written; ties keep git's order (children before parents)
+    return sorted(events, key=lambda e: e.commit.date, reverse=True)
+
+
+def _project_id(change: FileChange, versions: Versions) -> str:
+    new = versions.get(change.new_blob)
+    if isinstance(new, Project):
+        return new.id
+    return project_of(change.path)
+
+
+def _selected(commit: Commit, config: Config, zone, query: LogQuery) -> bool:
+    day = commit.date.astimezone(zone).date()
+    if query.since and day < query.since:
+        return False
+    if query.until and day > query.until:
+        return False
+    if query.author:
+        wanted = query.author.lower()
+        person = config.person_by_email(commit.author_email)
+        names = {commit.author_name.lower(), commit.author_email.lower()} | ({person.name.lower()} if person else set())
+        if wanted not in names:
+            return False
+    return True
+
+
+# ---- ranges: the net change between two trees ----
+
+@dataclass
+class ProjectDiff:
+    project: str
+    path: str
+    status: str                     # added, modified, deleted, renamed
+    changes: list[Change] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"project": self.project, "path": self.path, "status": self.status,
+                "changes": [c.to_dict() for c in self.changes]}
+
+
+_STATUS = {"A": "added", "D": "deleted", "R": "renamed", "M": "modified", "T": "modified", "C": "added"}
+
+
+def resolve(root: Path, revision: str) -> str:
+    proc = gitcmd.run(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}",
+                      check=False)
+    if proc.returncode != 0:
+        raise UsageError(f"unknown revision {revision!r}",
+                         hint="name a branch, tag or commit; in CI fetch it first "
+                              "(git fetch origin main, or fetch-depth: 0)")
+    return proc.stdout.strip()
+
+
+def parse_range(root: Path, spec: str | None) -> tuple[str, str | None]:
+    """(base commit, head commit or None for the work tree), like `git diff`'s arguments."""
+    if not spec:
+        return resolve(root, "HEAD"), None
+    if "..." in spec:
+        left, right = spec.split("...", 1)
+        head = resolve(root, right or "HEAD")
+        proc = gitcmd.run(root, "merge-base", resolve(root, left or "HEAD"), head, check=False)
+        if proc.returncode != 0:
+            raise UsageError(f"{left} and {right or 'HEAD'} have no common ancestor")
+        return proc.stdout.strip(), head
+    if ".." in spec:
+        left, right = spec.split("..", 1)
+        return resolve(root, left or "HEAD"), resolve(root, right or "HEAD")
+    return resolve(root, spec), None
+
+
+def diff(root: Path, base: str, head: str | None) -> list[ProjectDiff]:
+    """Project by project, what changed from `base` to `head` (None: the work tree, uncommitted edits included)."""
+    args = ["diff", "--raw", "-z", "--no-abbrev", "-M", "--no-ext-diff", base]
+    if head:
+        args.append(head)
+    proc = gitcmd.run(root, *_NEUTRAL, *args, "--", PROJECTS, text=False)
+    files, _ = parse_raw(proc.stdout.decode("utf-8", "replace").split("\0"))
+    if head is None:
+        untracked = gitcmd.run(root, "ls-files", "-z", "--others", "--exclude-standard", "--", PROJECTS)
+        files += [FileChange("A", None, p, None, None) for p in untracked.stdout.split("\0") if p]
+    files = [f for f in files if is_project_path(f.new_path) or is_project_path(f.old_path)]
+    out: list[ProjectDiff] = []
+    with Blobs(root) as blobs:
+        versions = Versions(blobs)
+        versions.load([f.old_blob for f in files] + [f.new_blob for f in files])
+        for change in sorted(files, key=lambda f: f.path):
+            old = versions.get(change.old_blob)
+            new = versions.get(change.new_blob) if head or change.new_path is None else _work_tree(root, change)
+            if isinstance(new, Unreadable):
+                changes = [Change("edit", f"the file does not parse: {new.message}")]
+            else:
+                changes = compare(old if isinstance(old, Project) else None, new)
+            if change.status == "R" and not any(c.action == "rename" for c in changes):
+                changes.insert(0, Change("rename", f"file moved {change.old_path} → {change.new_path}",
+                                         field="path", old=change.old_path, new=change.new_path))
+            if changes:
+                project = new.id if isinstance(new, Project) else project_of(change.path)
+                out.append(ProjectDiff(project, change.path, _STATUS.get(change.status, "modified"), changes))
+    return out
+
+
+def _work_tree(root: Path, change: FileChange) -> Project | Unreadable | None:
+    path = root / change.new_path
+    if not path.is_file():
+        return None
+    try:
+        text = yamlio.read_bytes(path, change.new_path)
+        return Project.from_dict(yamlio.loads(text, change.new_path))
+    except DataError as error:
+        return Unreadable(error.message)
+    except FieldError as error:
+        return Unreadable(error.message)
+

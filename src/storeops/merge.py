@@ -1,0 +1,243 @@
+"""Three-way merge of project files by field: git's `storeops` merge driver.
+
+Two people advancing different tasks of one project edit different lines of
+one file, often close enough for git's line merge to conflict. Merging the
+parsed records instead: tasks and documents are matched by id, approvals,
+notes, rejections and lists of ids merge as unions, and only a field changed
+two different ways is a conflict, named by project, task and field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from storeops import gitcmd, yamlio
+from storeops.errors import DataError
+from storeops.repo import PROJECT_MODELINE, project_text
+from storeops.model import FieldError, Project
+
+DRIVER = "storeops"
+DRIVER_NAME = "storeops: merge project files field by field"
+
+_KEYED = ("tasks", "documents")                     # lists of records matched by `id`
+_UNION = ("approvals", "notes", "rejections", "depends_on", "readers")
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    where: tuple            # ("tasks", "bank", "due"): ids, not indexes
+    base: Any
+    ours: Any
+    theirs: Any
+
+    def describe(self, project: str, ours: str = "ours", theirs: str = "theirs") -> str:
+        return (f"{project}: {place(self.where)}: {ours} {_shown(self.ours)}, {theirs} {_shown(self.theirs)} "
+                f"(was {_shown(self.base)})")
+
+
+def place(where: tuple) -> str:
+    parts, rest = [], list(where)
+    while rest:
+        key = rest.pop(0)
+        if key in _KEYED and rest:
+            parts.append(f"{'task' if key == 'tasks' else 'document'} {rest.pop(0)}")
+        else:
+            parts.append(str(key))
+    return ", ".join(parts) if parts else "the whole file"
+
+
+def _shown(value: Any) -> str:
+    if value is _MISSING or value is None:
+        return "none"
+    if isinstance(value, dict) and "id" in value:
+        return f"{value['id']} (edited)"
+    if isinstance(value, (dict, list)):
+        return "(edited)"
+    return str(value)
+
+
+@dataclass
+class Outcome:
+    text: str
+    conflicts: list[Conflict]
+    project: str
+
+
+def merge_texts(base: str, ours: str, theirs: str, source: str = "project",
+                sides: tuple[str, str] = ("ours", "theirs")) -> Outcome:
+    """Merge three versions of a project file; raises DataError when one does not parse.
+
+    On conflict the text is the merge with git-style markers around the
+    conflicting lines only (everything that merged cleanly is already in).
+    """
+    o = _canonical(base, f"{source} (base)") if base.strip() else {}
+    a = _canonical(ours, f"{source} ({sides[0]})")
+    b = _canonical(theirs, f"{source} ({sides[1]})")
+    conflicts: list[Conflict] = []
+    merged = _merge(o, a, b, (), conflicts, pick="ours")
+    project = a.get("id", source)
+    if not conflicts:
+        return Outcome(_dump(merged), [], project)
+    theirs_pick = _merge(o, a, b, (), [], pick="theirs")
+    return Outcome(_marked(_dump(merged), _dump(theirs_pick), *sides), conflicts, project)
+
+
+def _canonical(text: str, source: str) -> dict:
+    data = yamlio.loads(text, source)
+    try:
+        return Project.from_dict(data).to_dict()
+    except FieldError as error:
+        where = yamlio.locate(text, error.path) or (None, None)
+        raise DataError(source, error.message, line=where[0], col=where[1], field=error.dotted or None) from None
+
+
+def _dump(data: dict) -> str:
+    try:
+        return project_text(Project.from_dict(data))
+    except FieldError:
+        return PROJECT_MODELINE + yamlio.dumps(data)  # still written, `storeops check` will say what is wrong
+
+
+def _merge(o: Any, a: Any, b: Any, where: tuple, conflicts: list, pick: str) -> Any:
+    if a == b:
+        return a
+    if _same(a, o):
+        return b
+    if _same(b, o):
+        return a
+    name = where[-1] if where else None
+    if isinstance(a, dict) and isinstance(b, dict) and not _whole(where):
+        return _merge_mapping(o if isinstance(o, dict) else {}, a, b, where, conflicts, pick)
+    if isinstance(a, list) and isinstance(b, list):
+        base = o if isinstance(o, list) else []
+        if name in _KEYED:
+            return _merge_keyed(base, a, b, where, conflicts, pick)
+        if name in _UNION:
+            return _union(base, a, b)
+    conflicts.append(Conflict(where, None if o is _MISSING else o, a, b))
+    return a if pick == "ours" else b
+
+
+def _whole(where: tuple) -> bool:
+    """Records that only make sense whole: one secret (hint + ciphertext), the archive record, a title."""
+    return (len(where) == 2 and where[0] == "secrets") or where[-1:] in (("archived",), ("title",))
+
+
+def _same(x: Any, y: Any) -> bool:
+    return x is y or (x is not _MISSING and y is not _MISSING and x == y)
+
+
+def _merge_mapping(o: dict, a: dict, b: dict, where: tuple, conflicts: list, pick: str) -> dict:
+    out: dict = {}
+    for key in list(a) + [k for k in b if k not in a]:
+        value = _merge(o.get(key, _MISSING), a.get(key, _MISSING), b.get(key, _MISSING), where + (key,),
+                       conflicts, pick)
+        if value is not _MISSING:
+            out[key] = value
+    return out
+
+
+def _merge_keyed(o: list, a: list, b: list, where: tuple, conflicts: list, pick: str) -> list:
+    by_o = {item["id"]: item for item in o}
+    by_a = {item["id"]: item for item in a}
+    by_b = {item["id"]: item for item in b}
+    order = [item["id"] for item in a]
+    for k, item in enumerate(b):  # theirs' new items go after their predecessor in theirs
+        if item["id"] not in by_a and item["id"] not in by_o:
+            before = next((b[j]["id"] for j in range(k - 1, -1, -1) if b[j]["id"] in order), None)
+            order.insert(order.index(before) + 1 if before else 0, item["id"])
+    out = []
+    for item_id in order + [i for i in by_b if i not in order and i in by_o]:
+        value = _merge(by_o.get(item_id, _MISSING), by_a.get(item_id, _MISSING), by_b.get(item_id, _MISSING),
+                       where + (item_id,), conflicts, pick)
+        if value is not _MISSING:
+            out.append(value)
+    return out
+
+
+def _union(o: list, a: list, b: list) -> list:
+    """Ours in order, less what theirs removed, then what theirs added."""
+    kept = [x for x in a if not (x in o and x not in b)]
+    return kept + [x for x in b if x not in o and x not in a]
+
+
+def _marked(ours: str, theirs: str, ours_label: str = "ours", theirs_label: str = "theirs") -> str:
+    """`ours` with git-style conflict markers around the lines where `theirs` differs."""
+    a, b = ours.splitlines(keepends=True), theirs.splitlines(keepends=True)
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out += a[i1:i2]
+        else:
+            out += [f"<<<<<<< {ours_label}\n", *a[i1:i2], "=======\n", *b[j1:j2], f">>>>>>> {theirs_label}\n"]
+    return "".join(out)
+
+
+# ---- the git side: driver entry point and registration ----
+
+def labels() -> tuple[str, str]:
+    """How to call the two sides in messages; `storeops sync` sets these (in a rebase, ours is the remote)."""
+    return (os.environ.get("STOREOPS_MERGE_OURS") or "ours", os.environ.get("STOREOPS_MERGE_THEIRS") or "theirs")
+
+
+def merge_file(base: Path, ours: Path, theirs: Path, shown: str) -> list[str]:
+    """Run as git's merge driver: result in `ours`; returns conflict descriptions (empty: clean)."""
+    sides = labels()
+    try:
+        texts = [p.read_text("utf-8") if p.exists() else "" for p in (base, ours, theirs)]
+        outcome = merge_texts(*texts, source=shown, sides=sides)
+    except (DataError, UnicodeDecodeError) as error:
+        return _line_merge(base, ours, theirs, shown, getattr(error, "message", "not UTF-8"))
+    ours.write_text(outcome.text, "utf-8")
+    return [f"{shown}: " + c.describe(outcome.project, *sides) for c in outcome.conflicts]
+
+
+def _line_merge(base: Path, ours: Path, theirs: Path, shown: str, why: str) -> list[str]:
+    ours_label, theirs_label = labels()
+    proc = subprocess.run(["git", "merge-file", "-L", ours_label, "-L", "base", "-L", theirs_label,
+                           str(ours), str(base), str(theirs)], capture_output=True, text=True)
+    if proc.returncode == 0:
+        return []
+    return [f"{shown}: cannot merge by field ({why}); merged line by line with conflict markers"]
+
+
+def driver_command() -> str:
+    """`storeops` when it is on PATH (survives upgrades), else this interpreter's module."""
+    if shutil.which("storeops"):
+        return "storeops merge-file %O %A %B %P"
+    return f"{shlex.quote(sys.executable)} -m storeops merge-file %O %A %B %P"
+
+
+def registered_driver(root: Path) -> str | None:
+    proc = gitcmd.run(root, "config", "--local", "--get", f"merge.{DRIVER}.driver", check=False)
+    return proc.stdout.strip() or None
+
+
+def register_driver(root: Path) -> str:
+    """Write the local git config entries (they are not versioned: each clone needs them)."""
+    command = driver_command()
+    gitcmd.run(root, "config", "--local", f"merge.{DRIVER}.name", DRIVER_NAME)
+    gitcmd.run(root, "config", "--local", f"merge.{DRIVER}.driver", command)
+    return command
+
+
+def driver_runnable(command: str) -> bool:
+    try:
+        program = shlex.split(command)[0]
+    except (ValueError, IndexError):
+        return False
+    return bool(shutil.which(program)) or (os.path.isabs(program) and os.access(program, os.X_OK))
+
+
+def attributes_ok(root: Path) -> bool:
+    proc = gitcmd.run(root, "check-attr", "merge", "--", "projects/any.yaml", check=False)
+    return proc.stdout.strip().endswith(f": merge: {DRIVER}")

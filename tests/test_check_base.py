@@ -1,0 +1,195 @@
+"""storeops check --base: every commit of a pull request, as CI checks it."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from conftest import git, run_cli
+from gitflow import acting, cli_as, hand_edit, set_task_field
+
+from storeops import yamlio
+
+
+@pytest.fixture
+def pr(stores, mini):
+    """`main` is the base; work happens on the branch `pr`."""
+    git(stores, "checkout", "-qb", "pr")
+    return mini
+
+
+def check_base(stores, *extra):
+    return run_cli("-C", str(stores), "check", "--base", "main", *extra)
+
+
+def line_of(stores, project, needle):
+    lines = (stores / "projects" / f"{project}.yaml").read_text().split("\n")
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def submit_bank(stores, mini):
+    for args in (("licence",), ("licence", "--to", "done"), ("bank",), ("bank",)):
+        assert cli_as("bob", stores, "advance", mini, *args).exit_code == 0
+
+
+def forge_approval(stores, mini, by="carol", role="finance", who="bob"):
+    hand_edit(stores, f"projects/{mini}.yaml", "    valid_days: 30\n",
+              f"    valid_days: 30\n  approvals:\n  - by: {by}\n    role: {role}\n    at: '2026-11-20'\n",
+              "approve bank", who=who)
+
+
+def test_a_pull_request_made_with_storeops_commands_passes(stores, pr):
+    submit_bank(stores, pr)
+    assert cli_as("carol", stores, "approve", pr, "bank").exit_code == 0
+    assert cli_as("bob", stores, "advance", pr, "bank", "--to", "done").exit_code == 0
+    result = check_base(stores)
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_check_base_catches_a_forged_approval(stores, pr):
+    submit_bank(stores, pr)
+    forge_approval(stores, pr)
+    sha = git(stores, "rev-parse", "--short=9", "HEAD").strip()
+    result = check_base(stores)
+    assert result.exit_code == 1
+    line = line_of(stores, pr, "  - by: carol")
+    assert result.stdout == (
+        f"projects/mini-us.yaml:{line}: commit {sha} by Bob Ops <bob@example.com>: approval of bank by carol "
+        "(finance) was committed by bob@example.com (bob); only carol may record it "
+        "(storeops approve mini-us bank, as carol)\n")
+    assert "1 problem(s)" in result.stderr
+
+
+def test_check_base_catches_an_illegal_jump_in_one_commit(stores, pr):
+    set_task_field(stores, pr, "licence", "state", "done", "licence finished")
+    result = check_base(stores, "--json")
+    assert result.exit_code == 1
+    [problem] = json.loads(result.stdout)["problems"]
+    assert problem["code"] == "transition"
+    assert problem["path"] == "projects/mini-us.yaml" and problem["line"] == line_of(stores, pr, "  state: done")
+    assert problem["message"].endswith("licence cannot go todo → done (from todo: blocked, in_progress, skipped)")
+
+
+def test_check_base_checks_each_commit_not_only_the_result(stores, pr):
+    set_task_field(stores, pr, "licence", "state", "done", "jump")
+    set_task_field(stores, pr, "licence", "state", "in_progress", "and back")
+    result = check_base(stores)
+    assert result.exit_code == 1 and "licence cannot go todo → done" in result.stdout
+    assert len(result.stdout.splitlines()) == 1  # done → in_progress is a legal reopening
+
+
+def test_check_base_catches_unmet_dependencies_and_a_missing_approval(stores, pr):
+    set_task_field(stores, pr, "bank", "state", "in_progress", "start the bank early")
+    set_task_field(stores, pr, "licence", "state", "in_progress", "licence")
+    set_task_field(stores, pr, "licence", "state", "done", "licence done")
+    set_task_field(stores, pr, "bank", "state", "submitted", "bank submitted")
+    set_task_field(stores, pr, "bank", "state", "done", "bank done")
+    out = check_base(stores).stdout
+    assert "bank waits for licence (not done yet)" in out
+    assert "bank needs an approval by someone with the finance role other than the assignee" in out
+    assert len(out.splitlines()) == 2
+
+
+def test_an_approval_may_not_come_from_a_role_granted_in_the_same_pull_request(stores, pr):
+    submit_bank(stores, pr)
+    hand_edit(stores, "storeops.yaml", "  - ops\n", "  - ops\n  - finance\n", "bob does finance now", who="bob")
+    forge_approval(stores, pr, by="bob", who="bob")
+    out = check_base(stores).stdout
+    assert "bob approved bank as finance but does not hold that role" in out
+
+
+def test_check_base_refuses_edits_of_an_archived_project(stores, mini):
+    hand_edit(stores, f"projects/{mini}.yaml", "archived: null",
+              "archived:\n  at: '2026-12-01'\n  outcome: abandoned\n  reason: budget", "archive", who="alice")
+    git(stores, "checkout", "-qb", "pr")
+    hand_edit(stores, f"projects/{mini}.yaml", "store: Mini Store", "store: Mini Store 2", "rename store")
+    out = check_base(stores).stdout
+    assert "mini-us is archived and read-only; reopen it in its own commit first (storeops reopen mini-us)" in out
+
+
+def test_check_base_allows_reopening_an_archived_project(stores, mini):
+    hand_edit(stores, f"projects/{mini}.yaml", "archived: null",
+              "archived:\n  at: '2026-12-01'\n  outcome: abandoned\n  reason: budget", "archive", who="alice")
+    git(stores, "checkout", "-qb", "pr")
+    hand_edit(stores, f"projects/{mini}.yaml",
+              "archived:\n  at: '2026-12-01'\n  outcome: abandoned\n  reason: budget", "archived: null", "reopen")
+    assert check_base(stores).exit_code == 0
+
+
+def test_check_base_catches_plaintext_of_a_sensitive_document(stores, pr):
+    folder = stores / "attachments" / pr
+    folder.mkdir(parents=True)
+    (folder / "licence-scan.pdf").write_bytes(b"%PDF-1.4 licence")
+    (folder / "licence-scan.pdf.age").write_bytes(b"age-encryption.org/v1\n...")
+    (folder / "shop-photo.jpg").write_bytes(b"\xff\xd8 not a document")
+    git(stores, "add", "attachments")
+    with acting("bob"):
+        git(stores, "commit", "-qm", "scans")
+    result = check_base(stores, "--json")
+    [problem] = json.loads(result.stdout)["problems"]
+    assert problem["path"] == "attachments/mini-us/licence-scan.pdf" and problem["code"] == "plaintext"
+    assert "plaintext of the sensitive document licence-scan is now in git history" in problem["message"]
+
+
+def test_check_base_refuses_a_changed_approval_gate(stores, pr):
+    hand_edit(stores, f"projects/{pr}.yaml", "  requires_approval: finance\n", "", "no gate")
+    out = check_base(stores).stdout
+    assert "approval gate of bank finance → none: approval gates come from the SOP" in out
+
+
+def test_a_new_project_in_a_pull_request_starts_with_tasks_todo(stores, pr):
+    text = (stores / "projects" / f"{pr}.yaml").read_text()
+    (stores / "projects" / "copy.yaml").write_text(
+        text.replace(f"id: {pr}", "id: copy").replace("state: todo", "state: done", 1))
+    git(stores, "add", "projects/copy.yaml")
+    with acting("bob"):
+        git(stores, "commit", "-qm", "import")
+    out = check_base(stores).stdout
+    assert "projects/copy.yaml:" in out
+    assert "new project: licence cannot go todo → done" in out
+
+
+def test_check_base_names_an_unknown_base(stores, mini):
+    result = run_cli("-C", str(stores), "check", "--base", "origin/nope")
+    assert result.exit_code == 2 and "unknown revision 'origin/nope'" in result.stderr
+
+
+def test_require_signed_needs_base(stores):
+    result = run_cli("-C", str(stores), "check", "--require-signed")
+    assert result.exit_code == 2 and "--require-signed goes with --base REF" in result.stderr
+
+
+def _ssh_key(tmp_path, name):
+    key = tmp_path / f"{name}_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"{name}@example.com", "-f", str(key)],
+                   check=True)
+    return key
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen for ssh commit signing")
+def test_require_signed_wants_the_approvers_own_signature(stores, pr, tmp_path):
+    carol, bob = _ssh_key(tmp_path, "carol"), _ssh_key(tmp_path, "bob")
+    allowed = tmp_path / "allowed_signers"
+    allowed.write_text("".join(f"{n}@example.com {(k.with_suffix('.pub')).read_text()}" for n, k in
+                               (("carol", carol), ("bob", bob))))
+    git(stores, "config", "gpg.format", "ssh")
+    git(stores, "config", "gpg.ssh.allowedSignersFile", str(allowed))
+    submit_bank(stores, pr)
+    assert cli_as("carol", stores, "approve", pr, "bank").exit_code == 0
+    result = check_base(stores, "--require-signed")
+    assert result.exit_code == 1
+    assert "approval of bank by carol: the commit is not signed or its signature does not verify" in result.stdout
+
+    git(stores, "reset", "-q", "--hard", "HEAD~1")
+    git(stores, "config", "commit.gpgsign", "true")
+    git(stores, "config", "user.signingkey", str(bob))
+    assert cli_as("carol", stores, "approve", pr, "bank").exit_code == 0
+    out = check_base(stores, "--require-signed").stdout
+    assert "the commit is signed by 'bob@example.com', not by carol@example.com" in out
+
+    git(stores, "reset", "-q", "--hard", "HEAD~1")
+    git(stores, "config", "user.signingkey", str(carol))
+    assert cli_as("carol", stores, "approve", pr, "bank").exit_code == 0
+    result = check_base(stores, "--require-signed")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert yamlio.load(stores / "projects" / f"{pr}.yaml")["tasks"][1]["approvals"][0]["by"] == "carol"

@@ -1,0 +1,109 @@
+"""storeops diff, forge / init --forge, and the pre-commit hooks this repository ships."""
+
+import json
+from pathlib import Path
+
+from conftest import git, run_cli
+from gitflow import cli_as, hand_edit
+
+from storeops import yamlio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_diff_of_a_range_in_domain_words(stores, mini):
+    git(stores, "tag", "base")
+    cli_as("bob", stores, "advance", mini, "licence")
+    cli_as("carol", stores, "schedule", mini, "bank", "--due", "2026-12-05")
+    result = run_cli("-C", str(stores), "diff", "base..HEAD")
+    assert result.exit_code == 0
+    assert result.stdout == ("mini-us (projects/mini-us.yaml, modified)\n"
+                             "  licence: todo → in_progress\n"
+                             "  due of bank 2026-11-07 → 2026-12-05\n")
+
+
+def test_diff_with_three_dots_starts_at_the_merge_base(stores, mini):
+    git(stores, "checkout", "-qb", "pr")
+    cli_as("bob", stores, "advance", mini, "licence")
+    git(stores, "checkout", "-q", "main")
+    cli_as("carol", stores, "schedule", mini, "bank", "--due", "2026-12-05")
+    payload = json.loads(run_cli("-C", str(stores), "diff", "main...pr", "--format", "json").stdout)
+    assert [c["text"] for p in payload["projects"] for c in p["changes"]] == ["licence: todo → in_progress"]
+    assert payload["version"] == 1 and payload["projects"][0]["status"] == "modified"
+    assert payload["base"] == git(stores, "merge-base", "main", "pr").strip()
+
+
+def test_diff_without_arguments_shows_uncommitted_edits(stores, mini):
+    path = stores / "projects" / f"{mini}.yaml"
+    path.write_text(path.read_text().replace("target: null", "target: '2027-01-31'"))
+    new = stores / "projects" / "other.yaml"
+    new.write_text(path.read_text().replace(f"id: {mini}", "id: other"))
+    payload = json.loads(run_cli("-C", str(stores), "diff", "--json").stdout)
+    assert [(p["project"], p["status"], [c["text"] for c in p["changes"]]) for p in payload["projects"]] == [
+        ("mini-us", "modified", ["target none → 2027-01-31"]),
+        ("other", "added", ["project created from mini@2026.1 (Mini Store)"]),
+    ]
+    assert payload["head"] is None
+
+
+def test_diff_markdown_for_a_job_summary_escapes_user_text(stores, mini):
+    git(stores, "tag", "base")
+    for args in (("licence",), ("licence", "--to", "done"), ("bank",), ("bank",)):
+        cli_as("bob", stores, "advance", mini, *args)
+    cli_as("carol", stores, "approve", mini, "bank")
+    hand_edit(stores, f"projects/{mini}.yaml", "store: Mini Store", "store: '[click](http://evil) <b>'", "x")
+    result = run_cli("-C", str(stores), "diff", "base..HEAD", "--format", "markdown")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "### storeops: 1 project(s) changed in `base..HEAD`"
+    assert "**mini-us** (modified, 4 changes)" in lines
+    assert "- ✅ approved bank (finance) by carol" in lines
+    assert r"- store Mini Store → \[click\](http://evil) \<b\>" in lines
+
+
+def test_diff_names_a_bad_revision(stores, mini):
+    result = run_cli("-C", str(stores), "diff", "nope..HEAD")
+    assert result.exit_code == 2 and "unknown revision 'nope'" in result.stderr
+
+
+def test_init_with_forge_github_writes_ci_and_codeowners(tmp_path):
+    target = tmp_path / "stores"
+    result = run_cli("init", str(target), "--forge", "github")
+    assert result.exit_code == 0, result.stderr
+    workflow = yamlio.loads((target / ".github/workflows/storeops.yml").read_text().replace("on:", "'on':", 1))
+    steps = workflow["jobs"]["check"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    runs = [s.get("run", "") for s in steps]
+    assert any(r.startswith("pip install \"storeops==") for r in runs)
+    assert "storeops check" in runs
+    assert any('storeops check --base "origin/$BASE"' in r for r in runs)
+    assert any('storeops diff "origin/$BASE...HEAD" --format markdown >> "$GITHUB_STEP_SUMMARY"' in r for r in runs)
+    assert all("${{" not in r for r in runs)  # github context reaches scripts through env only
+    owners = (target / ".github/CODEOWNERS").read_text()
+    assert "# /attachments/**/bank-statement.*" in owners and "@your-org/team-finance" in owners
+    assert all(line.startswith("#") for line in owners.splitlines() if line.strip())
+    assert git(target, "log", "-1", "--format=%s").strip() == "forge github: CI and CODEOWNERS"
+    assert git(target, "config", "--get", "merge.storeops.driver").strip().endswith("merge-file %O %A %B %P")
+
+
+def test_forge_gitlab_on_an_existing_repo_and_refusing_to_overwrite(stores):
+    result = run_cli("-C", str(stores), "forge", "gitlab")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split() == [".gitlab/storeops.gitlab-ci.yml", ".gitlab/CODEOWNERS", ".gitlab-ci.yml"]
+    job = yamlio.loads((stores / ".gitlab/storeops.gitlab-ci.yml").read_text())["storeops"]
+    assert any("storeops check --base" in line for line in job["script"])
+    again = run_cli("-C", str(stores), "forge", "gitlab")
+    assert again.exit_code == 0 and "already up to date" in again.stderr
+    (stores / ".gitlab/CODEOWNERS").write_text("* @mine\n")
+    refused = run_cli("-C", str(stores), "forge", "gitlab")
+    assert refused.exit_code == 2 and ".gitlab/CODEOWNERS exists and differs" in refused.stderr
+    assert (stores / ".gitlab/CODEOWNERS").read_text() == "* @mine\n"
+
+
+def test_pre_commit_hooks_run_real_commands(stores, mini):
+    hooks = yamlio.loads((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"storeops-check", "storeops-fmt"}
+    for hook in hooks:
+        args = hook["entry"].split()[1:]
+        assert args[0] in ("check", "fmt")
+        assert run_cli("-C", str(stores), *args).exit_code == 0
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
