@@ -8,6 +8,10 @@ STATUS = {
     "approved": {"en": "approved", "zh": "已通过"},
     "rejected": {"en": "rejected", "zh": "被拒"},
     "archived": {"en": "archived", "zh": "已归档"},
+    "secret": {"en": "secret", "zh": "密钥项"},
+    "hint": {"en": "hint", "zh": "提示"},
+    "readers": {"en": "readers", "zh": "可查看人"},
+    "you_can_read": {"en": "you", "zh": "本人可读"},
 }
 
 STATE = {
@@ -53,6 +57,10 @@ WORDS = {
     "missing": {"en": "missing", "zh": "未上传"},
     "rejections": {"en": "rejections", "zh": "驳回记录"},
     "archived": {"en": "archived", "zh": "已归档"},
+    "secret": {"en": "secret", "zh": "密钥项"},
+    "hint": {"en": "hint", "zh": "提示"},
+    "readers": {"en": "readers", "zh": "可查看人"},
+    "you_can_read": {"en": "you", "zh": "本人可读"},
 }
 
 

@@ -39,6 +39,7 @@ def init(
             raise typer.BadParameter("give either PATH or --example PATH, not both")
         target = base / example
         count = build_example(target)
+        _install_hook(target)
         render.message(f"example stores repo with {count} projects in {target}")
         render.message(f"try: storeops -C {example} status")
         return
@@ -46,8 +47,19 @@ def init(
 
     target = base / path if path is not None else base
     config = init_repo(target, team=name, timezone=timezone, language=language)
+    _install_hook(target)
     render.message(f"initialised stores repo {config.team!r} in {target.resolve()}")
     render.message(f"you are {config.people[0].name} (admin); next: storeops person add NAME --email E --role ops")
+
+
+def _install_hook(root: Path) -> None:
+    from storeops import render
+    from storeops.hook import install
+
+    path, status = install(root)
+    if status == "kept":
+        render.warn(f"{path} already exists and is not storeops's: the guard against committing plaintext "
+                    "documents is not installed (see docs/vault.md, \"The pre-commit guard\")")
 
 
 ORDER = 10
