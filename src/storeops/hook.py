@@ -26,11 +26,15 @@ MARK = "# storeops pre-commit hook"
 SCRIPT = """#!/bin/sh
 {mark} (installed by `storeops init`; reinstall with `storeops hook install`)
 # Refuses commits with plaintext of sensitive documents under attachments/.
-# Commits that stage nothing under attachments/ or projects/ skip the Python start-up.
+# storeops's own commits hold only ciphertext; commits that stage nothing under
+# attachments/ or projects/ have nothing to check: both skip the Python start-up.
+[ "${{STOREOPS_COMMIT:-}}" = 1 ] && exit 0
 git diff --cached --quiet --diff-filter=ACMR -- attachments/ projects/ && exit 0
+# the storeops that installed this hook: its Python and the folder its package lives in
 STOREOPS_PYTHON={python}
-if [ -x "$STOREOPS_PYTHON" ] && "$STOREOPS_PYTHON" -c 'import storeops' 2>/dev/null; then
-    exec "$STOREOPS_PYTHON" -m storeops hook pre-commit
+STOREOPS_PATH={package_parent}
+if [ -x "$STOREOPS_PYTHON" ] && [ -d "$STOREOPS_PATH/storeops" ]; then
+    PYTHONPATH="$STOREOPS_PATH${{PYTHONPATH:+:$PYTHONPATH}}" exec "$STOREOPS_PYTHON" -m storeops hook pre-commit
 fi
 if command -v storeops >/dev/null 2>&1; then
     exec storeops hook pre-commit
@@ -52,7 +56,10 @@ def install(root: Path) -> tuple[Path, str]:
     import os
 
     path = hook_path(root)
-    script = SCRIPT.format(mark=MARK, python=shlex.quote(sys.executable))
+    import storeops
+
+    script = SCRIPT.format(mark=MARK, python=shlex.quote(sys.executable),
+                           package_parent=shlex.quote(str(Path(storeops.__file__).resolve().parent.parent)))
     if path.exists():
         current = path.read_text("utf-8", "replace")
         if MARK not in current:

@@ -94,8 +94,7 @@ def list_people(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     config = open_repo(ctx).config
     if as_json:
         render.emit_json({"people": [
-            {"name": p.name, "email": p.email, "roles": list(p.roles), "has_key": bool(p.age),
-             "key_type": key_kind(p.age), "key": p.age} for p in config.people
+            {"name": p.name, "email": p.email, "roles": list(p.roles), "has_key": bool(p.age)} for p in config.people
         ]})
         return
     render.table(["name", "email", "roles", "key"],
