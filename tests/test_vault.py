@@ -195,7 +195,7 @@ def test_reattach_replaces_both_paths_in_one_commit(stores, mini, keys, act, tmp
 def test_sensitive_document_cannot_be_attached_plain(stores, mini, keys, act, tmp_path):
     result = attach(stores, mini, str(write(tmp_path, "l.pdf", LICENCE)), "--doc", "licence-scan", "--plain")
     assert result.exit_code == 2
-    assert "licence-scan is sensitive (the SOP says so); it is always stored encrypted" in result.stderr
+    assert "licence-scan is marked sensitive; it is always stored encrypted" in result.stderr
     assert not list((stores / "attachments" / mini).glob("licence*"))
 
 

@@ -131,3 +131,21 @@ def test_no_plaintext_reaches_any_git_object(stores, filled, keys, act, tmp_path
     for plaintext in plaintexts:
         assert plaintext not in everything, "plaintext in the work tree or .git"
     assert git(stores, "status", "--porcelain") == ""
+
+
+def test_rekey_covers_encrypted_rejection_evidence(stores, filled, keys, tmp_path):
+    evidence = "attachments/mini-us/rejection-2026-12-20.png.age"
+    (stores / evidence).write_bytes(vault.encrypt(b"notice screenshot", (keys.recipients["alice"],)))
+    path = stores / "projects" / f"{filled}.yaml"
+    data = yamlio.load(path)
+    data["rejections"] = [{"at": "2026-12-20", "task": "video", "reason": "video-face-mismatch",
+                           "message": None, "evidence": evidence}]
+    path.write_text(yamlio.dumps(data))
+    git(stores, "add", evidence, f"projects/{filled}.yaml")
+    git(stores, "commit", "-qm", "rejection with encrypted evidence")
+    result = run_cli("-C", str(stores), "rekey")
+    assert result.exit_code == 0, result.stderr
+    assert "mini-us evidence 2026-12-20 → bob, alice" in result.stdout.splitlines()
+    assert can_decrypt(keys.paths["bob"], head_bytes(stores, evidence))
+    assert run_cli("-C", str(stores), "export", filled, "-o", str(tmp_path / "e"), "--decrypt").exit_code == 0
+    assert (tmp_path / "e" / "evidence" / "1-rejection-2026-12-20.png").read_bytes() == b"notice screenshot"

@@ -131,7 +131,7 @@ def attach(repo: StoresRepo, project_id: str, source: Path, *, task_id: str | No
         if doc is None:
             doc = Document(id=doc_id, sensitive=sensitive is not False)
         if sensitive is False and doc.sensitive and not added:
-            raise UsageError(f"{doc.id} is sensitive (the SOP says so); it is always stored encrypted",
+            raise UsageError(f"{doc.id} is marked sensitive; it is always stored encrypted",
                              hint="drop --plain")
         encrypted = doc.sensitive or bool(sensitive)
         warnings: list[str] = []

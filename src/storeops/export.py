@@ -118,7 +118,8 @@ def build(repo: StoresRepo, project: Project, decrypt: bool, keyring: vault.Keyr
             if data is not None:
                 name = Path(rejection.evidence).name
                 if vault.is_age(data) and decrypt:
-                    plaintext = _try_decrypt(config, who, (project.owner, "admin"), data, keyring, rejection.evidence)
+                    plaintext = _try_decrypt(config, who, vault.evidence_readers(project, rejection), data, keyring,
+                                             rejection.evidence)
                     if plaintext is not None:
                         data, name = plaintext, name.removesuffix(vault.SUFFIX)
                 item["evidence_encrypted"] = vault.is_age(data)

@@ -144,6 +144,11 @@ def document_readers(project: Project, task: Task, doc: Document) -> tuple[str, 
     return doc.readers or default_readers(project, task)
 
 
+def evidence_readers(project: Project, rejection) -> tuple[str, ...]:
+    """Rejection evidence has no reader list of its own: those of the rejected task."""
+    return default_readers(project, project.task(rejection.task) if rejection.task else None)
+
+
 def secret_readers(project: Project, secret: dict) -> tuple[str, ...]:
     return tuple(secret.get("readers") or ()) or secret_default_readers(project)
 
