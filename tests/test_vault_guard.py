@@ -39,7 +39,7 @@ def test_init_keeps_an_existing_hook(tmp_path):
     hook.write_text("#!/bin/sh\nexit 0\n")
     result = run_cli("init", str(root))
     assert result.exit_code == 0
-    assert f"warning: {hook} already exists and is not storeops's" in result.stderr
+    assert f"warning: {hook} already exists and is not storeops's: the guard against committing" in result.stderr
     assert hook.read_text() == "#!/bin/sh\nexit 0\n"
     install = run_cli("-C", str(root), "hook", "install")
     assert install.exit_code == 1 and "Add this line to it: storeops hook pre-commit" in install.stderr
@@ -142,3 +142,20 @@ def test_check_reports_unencrypted_sensitive_files_fake_age_and_unknown_readers(
                     "(run `storeops rekey` after removing people)"),
         ("sensitive", "tasks[1].documents[0].file: bank-statement is sensitive but stored unencrypted"),
     ]
+
+
+def test_a_shared_hooks_path_is_left_alone(tmp_path, isolated_home):
+    shared = tmp_path / "global-hooks"
+    subprocess.run(["git", "config", "--global", "core.hooksPath", str(shared)], check=True)
+    root = tmp_path / "stores"
+    result = run_cli("init", str(root))
+    assert result.exit_code == 0
+    assert f"warning: {shared / 'pre-commit'} is shared with other repositories" in result.stderr
+    assert not shared.exists()
+
+
+def test_the_hook_command_passes_outside_a_stores_repo(tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    git(other, "init", "-q")
+    assert run_cli("-C", str(other), "hook", "pre-commit").exit_code == 0

@@ -52,10 +52,18 @@ def hook_path(root: Path) -> Path:
 
 
 def install(root: Path) -> tuple[Path, str]:
-    """Install the hook; returns (path, "installed" | "updated" | "kept") — an existing foreign hook is kept."""
+    """Install the hook; returns (path, status).
+
+    status: "installed", "updated", "current", "kept" (another tool's hook is there) or "shared"
+    (core.hooksPath points outside this repository: installing would affect other repositories).
+    """
     import os
 
     path = hook_path(root)
+    common = Path(gitcmd.run(root, "rev-parse", "--git-common-dir").stdout.strip())
+    common = common if common.is_absolute() else root / common
+    if not any(path.resolve().is_relative_to(p.resolve()) for p in (root, common)):
+        return path, "shared"
     import storeops
 
     script = SCRIPT.format(mark=MARK, python=shlex.quote(sys.executable),

@@ -24,8 +24,9 @@ def install(ctx: typer.Context) -> None:
     from storeops.hook import install as install_hook
 
     path, status = install_hook(open_repo(ctx).root)
-    if status == "kept":
-        render.warn(f"{path} is another tool's hook; left alone. Add this line to it: storeops hook pre-commit")
+    if status in ("kept", "shared"):
+        why = "is another tool's hook" if status == "kept" else "is shared with other repositories (core.hooksPath)"
+        render.warn(f"{path} {why}; left alone. Add this line to it: storeops hook pre-commit")
         raise typer.Exit(1)
     render.message(f"{status} {path}" if status != "current" else f"{path} is up to date")
 
@@ -38,9 +39,14 @@ def pre_commit(ctx: typer.Context) -> None:
       storeops hook pre-commit
     """
     from storeops import render
+    from storeops.errors import EnvError
     from storeops.hook import problems
 
-    found = problems(open_repo(ctx).root)
+    try:
+        repo = open_repo(ctx)
+    except EnvError:
+        return  # a shared hook running in a repository that is not a stores repo: nothing to guard
+    found = problems(repo.root)
     if not found:
         return
     render.error("commit refused: it would store plaintext that must be encrypted")

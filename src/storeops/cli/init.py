@@ -57,9 +57,10 @@ def _install_hook(root: Path) -> None:
     from storeops.hook import install
 
     path, status = install(root)
-    if status == "kept":
-        render.warn(f"{path} already exists and is not storeops's: the guard against committing plaintext "
-                    "documents is not installed (see docs/vault.md, \"The pre-commit guard\")")
+    if status in ("kept", "shared"):
+        why = "already exists and is not storeops's" if status == "kept" else "is shared with other repositories"
+        render.warn(f"{path} {why}: the guard against committing plaintext documents is not installed "
+                    "(add `storeops hook pre-commit` to it; see docs/vault.md)")
 
 
 ORDER = 10
