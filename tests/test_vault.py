@@ -249,7 +249,8 @@ def test_valid_days_document_without_issue_date_warns(stores, mini, keys, act, t
 def test_status_json_shows_no_ciphertext_and_no_plaintext(stores, mini, keys, act, tmp_path):
     attach(stores, mini, str(write(tmp_path, "l.pdf", LICENCE)), "--doc", "licence-scan")
     shown = run_cli("-C", str(stores), "status", mini, "licence", "--json").stdout
-    assert "attachments/mini-us/licence-scan.pdf.age" in shown
+    doc = json.loads(shown)["task"]["documents"][0]
+    assert (doc["file"], doc["readers"]) == ("attachments/mini-us/licence-scan.pdf.age", ["bob", "ops", "admin"])
     assert "unique-licence-bytes" not in shown and "BEGIN AGE" not in shown
 
 
