@@ -106,7 +106,7 @@ def test_attach_encrypts_to_default_readers_and_records_the_document(stores, min
     assert document(stores, mini, "licence-scan") == {
         "id": "licence-scan", "title": {"en": "Licence scan", "zh": "营业执照扫描件"}, "sensitive": True,
         "file": "attachments/mini-us/licence-scan.pdf.age", "issued": "2026-10-01", "valid_days": None,
-        "sha256": hashlib.sha256(LICENCE).hexdigest(), "readers": ["bob", "ops", "admin"]}
+        "sha256": hashlib.sha256(LICENCE).hexdigest(), "readers": ["owner", "ops", "admin"]}
     assert git(stores, "show", "--name-only", "--format=%s", "HEAD").split("\n")[:4] == [
         "attach mini-us: licence/licence-scan (encrypted)", "",
         "attachments/mini-us/licence-scan.pdf.age", "projects/mini-us.yaml"]
@@ -115,7 +115,7 @@ def test_attach_encrypts_to_default_readers_and_records_the_document(stores, min
 
 def test_gated_task_readers_include_its_approval_role(stores, mini, keys, act, tmp_path):
     attach(stores, mini, str(write(tmp_path, "s.pdf", STATEMENT)), "--doc", "bank-statement", "--issued", "2026-11-01")
-    assert document(stores, mini, "bank-statement")["readers"] == ["bob", "finance", "admin"]
+    assert document(stores, mini, "bank-statement")["readers"] == ["owner", "finance", "admin"]
     act("carol")
     opened = run_cli("-C", str(stores), "open", mini, "bank-statement", "--stdout")
     assert opened.exit_code == 0 and opened.stdout == STATEMENT.decode()
@@ -143,7 +143,7 @@ def test_open_refuses_a_non_reader_and_names_the_readers(stores, mini, keys, act
     assert result.exit_code == 3
     assert result.stdout == ""
     assert result.stderr.splitlines()[0] == (
-        "error: carol is not a reader of mini-us/licence-scan; readers: bob, alice (admin)")
+        "error: carol is not a reader of mini-us/licence-scan; readers: bob (owner, ops), alice (admin)")
 
 
 def test_reader_whose_key_came_later_needs_a_rekey(stores, mini, keys, act, tmp_path):
@@ -229,7 +229,7 @@ def test_attach_asks_which_document(stores, mini, keys, act, tmp_path):
 def test_attach_without_any_reader_key_is_refused(stores, mini, tmp_path):
     result = attach(stores, mini, str(write(tmp_path, "l.pdf", LICENCE)), "--doc", "licence-scan")
     assert result.exit_code == 2
-    assert "cannot encrypt mini-us/licence-scan: none of its readers (bob, alice (admin)) has a key" in result.stderr
+    assert "cannot encrypt mini-us/licence-scan: none of its readers (bob (owner, ops), alice (admin)) has a key" in result.stderr
     assert not list((stores / "attachments" / mini).glob("*.age"))
 
 
@@ -250,7 +250,7 @@ def test_status_json_shows_no_ciphertext_and_no_plaintext(stores, mini, keys, ac
     attach(stores, mini, str(write(tmp_path, "l.pdf", LICENCE)), "--doc", "licence-scan")
     shown = run_cli("-C", str(stores), "status", mini, "licence", "--json").stdout
     doc = json.loads(shown)["task"]["documents"][0]
-    assert (doc["file"], doc["readers"]) == ("attachments/mini-us/licence-scan.pdf.age", ["bob", "ops", "admin"])
+    assert (doc["file"], doc["readers"]) == ("attachments/mini-us/licence-scan.pdf.age", ["owner", "ops", "admin"])
     assert "unique-licence-bytes" not in shown and "BEGIN AGE" not in shown
 
 

@@ -138,7 +138,7 @@ def test_check_reports_unencrypted_sensitive_files_fake_age_and_unknown_readers(
     assert problems == [
         ("sensitive", "tasks[0].documents[0].file: attachments/mini-us/licence-scan.pdf.age is named .age "
                       "but is not age ciphertext"),
-        ("readers", "tasks[0].documents[0].readers[1]: reader 'zed' is neither a role nor a person on the team "
+        ("readers", "tasks[0].documents[0].readers[1]: reader 'zed' is neither a role, `owner` nor a person on the team "
                     "(run `storeops rekey` after removing people)"),
         ("sensitive", "tasks[1].documents[0].file: bank-statement is sensitive but stored unencrypted"),
     ]

@@ -149,3 +149,16 @@ def test_rekey_covers_encrypted_rejection_evidence(stores, filled, keys, tmp_pat
     assert can_decrypt(keys.paths["bob"], head_bytes(stores, evidence))
     assert run_cli("-C", str(stores), "export", filled, "-o", str(tmp_path / "e"), "--decrypt").exit_code == 0
     assert (tmp_path / "e" / "evidence" / "1-rejection-2026-12-20.png").read_bytes() == b"notice screenshot"
+
+
+def test_owner_in_reader_lists_follows_a_handover(stores, filled, keys):
+    statement = "attachments/mini-us/bank-statement.pdf.age"
+    assert document(stores, filled, "bank-statement")["readers"] == ["owner", "finance", "admin"]
+    path = stores / "projects" / f"{filled}.yaml"
+    path.write_text(path.read_text().replace("owner: bob\n", "owner: dave\n"))
+    git(stores, "commit", "-qam", "hand over to dave")
+    assert not can_decrypt(keys.paths["dave"], head_bytes(stores, statement))
+    result = run_cli("-C", str(stores), "rekey")
+    assert "mini-us/bank-statement → dave, carol, alice" in result.stdout.splitlines()
+    assert can_decrypt(keys.paths["dave"], head_bytes(stores, statement))
+    assert not can_decrypt(keys.paths["bob"], head_bytes(stores, statement))

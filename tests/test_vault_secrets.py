@@ -24,7 +24,7 @@ def test_set_reads_stdin_and_stores_only_ciphertext_and_a_hint(stores, mini, key
     text = (stores / "projects" / f"{mini}.yaml").read_text()
     assert ID_NUMBER not in text
     entry = yamlio.load(stores / "projects" / f"{mini}.yaml")["secrets"]["legal_rep_id_number"]
-    assert entry["hint"] == "****1234" and entry["readers"] == ["bob", "admin"]
+    assert entry["hint"] == "****1234" and entry["readers"] == ["owner", "admin"]
     assert entry["age"].startswith("-----BEGIN AGE ENCRYPTED FILE-----\n")
     assert git(stores, "log", "-1", "--format=%s") == "secret set mini-us: legal_rep_id_number\n"
     assert run_cli("-C", str(stores), "check").exit_code == 0

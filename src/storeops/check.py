@@ -214,12 +214,13 @@ def _check_stored(out: _Collector, repo: StoresRepo, doc, at: tuple, keyring) ->
 
 def _check_readers(out: _Collector, config: Config | None, readers: tuple, at: tuple) -> None:
     from storeops.model import ROLES
+    from storeops.vault import OWNER
 
     if config is None:
         return
     for j, name in enumerate(readers):
-        if name not in ROLES and config.person(name) is None:
-            out.add(at + (j,), f"reader {name!r} is neither a role nor a person on the team "
+        if name not in ROLES and name != OWNER and config.person(name) is None:
+            out.add(at + (j,), f"reader {name!r} is neither a role, `owner` nor a person on the team "
                                "(run `storeops rekey` after removing people)", "readers")
 
 

@@ -149,7 +149,7 @@ def attach(repo: StoresRepo, project_id: str, source: Path, *, task_id: str | No
         names = chosen or vault.known_readers(config, doc.readers) or vault.default_readers(project, task)
         encrypted_to: tuple[str, ...] = ()
         if encrypted:
-            recipients = vault.recipients_for(config, names, f"{project.id}/{doc.id}")
+            recipients = vault.recipients_for(config, names, project.owner, f"{project.id}/{doc.id}")
             payload = vault.encrypt(data, recipients.keys)
             encrypted_to = recipients.people
             if recipients.keyless:
@@ -206,7 +206,7 @@ def open_document(repo: StoresRepo, project_id: str, doc_id: str, task_id: str |
     if doc.file.endswith(vault.SUFFIX) or vault.is_age(data):
         who = actor(repo)
         names = vault.document_readers(project, task, doc)
-        vault.require_reader(repo.config, who.person, who.name, names, f"{project.id}/{doc.id}")
+        vault.require_reader(repo.config, who.person, who.name, names, project.owner, f"{project.id}/{doc.id}")
         data = vault.decrypt(data, (keyring or vault.Keyring()).identities, doc.file)
     if doc.sha256 and vault.sha256(data) != doc.sha256:
         warnings.append(f"{doc.file} does not match its recorded sha256: it changed outside storeops")

@@ -78,7 +78,7 @@ def build(repo: StoresRepo, project: Project, decrypt: bool, keyring: vault.Keyr
                 "expires": doc.expires().isoformat() if doc.expires() else None,
                 "validity": _validity(doc.issued, doc.expires(), on) if doc.file else "missing",
                 "sha256": doc.sha256, "sha256_verified": None,
-                "readers": [p.name for p in vault.reader_people(config, readers)],
+                "readers": [p.name for p in vault.reader_people(config, readers, project.owner)],
             }
             documents.append(entry)
             needed = not (doc.optional or task.optional or task.state == "skipped")
@@ -96,7 +96,7 @@ def build(repo: StoresRepo, project: Project, decrypt: bool, keyring: vault.Keyr
                 continue
             name = Path(doc.file).name
             if vault.is_age(data):
-                plaintext = _try_decrypt(config, who, readers, data, keyring, doc.file) if decrypt else None
+                plaintext = _try_decrypt(config, who, readers, project.owner, data, keyring, doc.file) if decrypt else None
                 if plaintext is None:
                     entry["encrypted"] = True
                     if decrypt:
@@ -118,8 +118,8 @@ def build(repo: StoresRepo, project: Project, decrypt: bool, keyring: vault.Keyr
             if data is not None:
                 name = Path(rejection.evidence).name
                 if vault.is_age(data) and decrypt:
-                    plaintext = _try_decrypt(config, who, vault.evidence_readers(project, rejection), data, keyring,
-                                             rejection.evidence)
+                    plaintext = _try_decrypt(config, who, vault.evidence_readers(project, rejection), project.owner,
+                                             data, keyring, rejection.evidence)
                     if plaintext is not None:
                         data, name = plaintext, name.removesuffix(vault.SUFFIX)
                 item["evidence_encrypted"] = vault.is_age(data)
@@ -142,9 +142,9 @@ def build(repo: StoresRepo, project: Project, decrypt: bool, keyring: vault.Keyr
     return manifest, files, kept, missing
 
 
-def _try_decrypt(config, who, readers, data, keyring, what) -> bytes | None:
+def _try_decrypt(config, who, readers, owner, data, keyring, what) -> bytes | None:
     """Plaintext for a reader whose identity works; None keeps the file encrypted in the package."""
-    if who.person is None or who.person.name not in {p.name for p in vault.reader_people(config, tuple(readers))}:
+    if who.person is None or who.person.name not in {p.name for p in vault.reader_people(config, readers, owner)}:
         return None
     try:
         return vault.decrypt(data, keyring.identities, what)

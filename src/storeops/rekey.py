@@ -116,7 +116,7 @@ class _Rekey:
     def _secret(self, project: Project, item: Item) -> tuple[str, ...]:
         secret = project.secrets[item.secret]
         names = self._readers(tuple(secret.get("readers") or ()), vault.secret_default_readers(project))
-        recipients = vault.recipients_for(self.config, names, item.label)
+        recipients = vault.recipients_for(self.config, names, project.owner, item.label)
         value = vault.decrypt(secret["age"].encode("ascii", "replace"), self.identities, item.label)
         entry = {**secret, "age": vault.encrypt_armored(value, recipients.keys), "readers": list(names)}
         self.projects[project.id] = dataclasses.replace(project, secrets={**project.secrets, item.secret: entry})
@@ -125,7 +125,8 @@ class _Rekey:
 
     def _evidence(self, project: Project, item: Item) -> tuple[str, ...]:
         rejection = project.rejections[item.evidence]
-        recipients = vault.recipients_for(self.config, vault.evidence_readers(project, rejection), item.label)
+        recipients = vault.recipients_for(self.config, vault.evidence_readers(project, rejection), project.owner,
+                                         item.label)
         self.files[rejection.evidence] = vault.encrypt(self._decrypt_file(rejection.evidence), recipients.keys)
         return recipients.people
 
@@ -133,7 +134,7 @@ class _Rekey:
         task = project.task(item.task_id)
         doc = task.document(item.doc_id)
         names = self._readers(doc.readers, vault.default_readers(project, task))
-        recipients = vault.recipients_for(self.config, names, item.label)
+        recipients = vault.recipients_for(self.config, names, project.owner, item.label)
         plaintext = self._decrypt_file(doc.file)
         if doc.sha256 and vault.sha256(plaintext) != doc.sha256:
             self.report.warnings.append(f"{doc.file} does not match its recorded sha256 (re-encrypted as it is)")

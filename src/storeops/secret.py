@@ -52,7 +52,7 @@ def set_secret(repo: StoresRepo, project_id: str, key: str, value: str, readers:
         names = (vault.parse_readers(config, readers)
                  or vault.known_readers(config, tuple((old or {}).get("readers") or ()))
                  or vault.secret_default_readers(project))
-        recipients = vault.recipients_for(config, names, f"{project.id} secret {key}")
+        recipients = vault.recipients_for(config, names, project.owner, f"{project.id} secret {key}")
         hint = vault.hint_for(value)
         entry = {"hint": hint, "age": vault.encrypt_armored(value.encode("utf-8"), recipients.keys),
                  "readers": list(names)}
@@ -72,7 +72,7 @@ def get_secret(repo: StoresRepo, project_id: str, key: str, keyring: vault.Keyri
     project = repo.load_project(project_id)
     secret = _secret(project, key)
     who = actor(repo)
-    vault.require_reader(repo.config, who.person, who.name, vault.secret_readers(project, secret),
+    vault.require_reader(repo.config, who.person, who.name, vault.secret_readers(project, secret), project.owner,
                          f"{project.id} secret {key}")
     data = vault.decrypt(secret["age"].encode("ascii", "replace"), (keyring or vault.Keyring()).identities,
                          f"{project.id} secret {key}")
@@ -90,7 +90,7 @@ def list_secrets(repo: StoresRepo, project_id: str) -> list[dict]:
     out = []
     for key, secret in sorted(project.secrets.items()):
         names = vault.secret_readers(project, secret)
-        people = [p.name for p in vault.reader_people(config, names)]
+        people = [p.name for p in vault.reader_people(config, names, project.owner)]
         out.append({"key": key, "hint": secret.get("hint") or "****", "readers": list(names),
                     "reader_people": people, "you_can_read": bool(me and me.name in people)})
     return out

@@ -30,6 +30,7 @@ ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
 SSH_KEY_TYPES = ("ssh-ed25519", "ssh-rsa")  # the SSH key types age can encrypt to
 IDENTITY_FILE = "identity.txt"
 SUFFIX = ".age"
+OWNER = "owner"  # in a reader list: the project's owner at the time of encryption (follows handovers on rekey)
 
 
 class NotAReader(EnvError):
@@ -99,7 +100,7 @@ def _ssh_recipient(text: str, option: str):
 
 def default_readers(project: Project, task: Task | None) -> tuple[str, ...]:
     """Owner, the roles the task names (its role and its approval gate), and the admins."""
-    names = [project.owner]
+    names = [OWNER]
     if task is not None:
         names += [task.role, task.requires_approval]
     names.append("admin")
@@ -107,11 +108,11 @@ def default_readers(project: Project, task: Task | None) -> tuple[str, ...]:
 
 
 def secret_default_readers(project: Project) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((project.owner, "admin")))
+    return (OWNER, "admin")
 
 
 def parse_readers(config: Config, text: str | None) -> tuple[str, ...] | None:
-    """`finance,alice` → ('finance', 'alice'); each must be a role or a person."""
+    """`finance,alice` → ('finance', 'alice'); each must be a role, a person or `owner`."""
     if text is None:
         return None
     names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
@@ -119,22 +120,26 @@ def parse_readers(config: Config, text: str | None) -> tuple[str, ...] | None:
         raise UsageError("--readers is empty", hint="name roles or people, e.g. --readers finance,alice")
     people = [p.name for p in config.people]
     for name in names:
-        if name not in ROLES and name not in people:
+        if name not in ROLES and name != OWNER and name not in people:
             raise UsageError(f"--readers: {name!r} is neither a role nor a person",
-                             hint=did_you_mean(name, [*ROLES, *people]) or "roles: " + ", ".join(ROLES))
+                             hint=did_you_mean(name, [*ROLES, OWNER, *people]) or "roles: " + ", ".join(ROLES))
     return names
 
 
 def known_readers(config: Config, names: tuple[str, ...]) -> tuple[str, ...]:
     """The reader list without people who have left the team."""
-    return tuple(n for n in names if n in ROLES or config.person(n) is not None)
+    return tuple(n for n in names if n in ROLES or n == OWNER or config.person(n) is not None)
 
 
-def reader_people(config: Config, names: tuple[str, ...]) -> list[Person]:
-    """Everyone a reader list covers today (a role means all its holders)."""
+def reader_people(config: Config, names: tuple[str, ...], owner: str) -> list[Person]:
+    """Everyone a reader list covers today (a role means all its holders, `owner` the project's owner)."""
     found: dict[str, Person] = {}
     for name in names:
-        for person in (config.holders(name) if name in ROLES else [config.person(name)]):
+        if name in ROLES:
+            people = config.holders(name)
+        else:
+            people = [config.person(owner if name == OWNER else name)]
+        for person in people:
             if person is not None:
                 found.setdefault(person.name, person)
     return list(found.values())
@@ -153,11 +158,11 @@ def secret_readers(project: Project, secret: dict) -> tuple[str, ...]:
     return tuple(secret.get("readers") or ()) or secret_default_readers(project)
 
 
-def describe_readers(config: Config, names: tuple[str, ...]) -> str:
-    """'bob, carol (finance), alice (admin)' — who can read, for messages."""
+def describe_readers(config: Config, names: tuple[str, ...], owner: str) -> str:
+    """'bob (owner), carol (finance), alice (admin)' — who can read, for messages."""
     parts = []
-    for person in reader_people(config, names):
-        via = [n for n in names if n in ROLES and n in person.roles]
+    for person in reader_people(config, names, owner):
+        via = [n for n in names if (n in ROLES and n in person.roles) or (n == OWNER and person.name == owner)]
         parts.append(person.name + (f" ({', '.join(via)})" if via and person.name not in names else ""))
     return ", ".join(parts) or "nobody on the team"
 
@@ -169,23 +174,25 @@ class Recipients:
     keyless: tuple[str, ...]         # readers who cannot be encrypted to yet
 
 
-def recipients_for(config: Config, names: tuple[str, ...], what: str) -> Recipients:
-    people = reader_people(config, names)
+def recipients_for(config: Config, names: tuple[str, ...], owner: str, what: str) -> Recipients:
+    people = reader_people(config, names, owner)
     with_key = [p for p in people if p.age]
     if not with_key:
         hint = ("add a key with `storeops person key NAME --age-recipient age1...`" if people
                 else "name readers who are on the team")
-        raise UsageError(f"cannot encrypt {what}: none of its readers ({describe_readers(config, names)}) has a key",
+        raise UsageError(f"cannot encrypt {what}: none of its readers ({describe_readers(config, names, owner)}) "
+                         "has a key",
                          hint=hint)
     return Recipients(keys=tuple(dict.fromkeys(p.age for p in with_key)),
                       people=tuple(p.name for p in with_key),
                       keyless=tuple(p.name for p in people if not p.age))
 
 
-def require_reader(config: Config, person: Person | None, who: str, names: tuple[str, ...], what: str) -> None:
-    if person is None or person.name not in {p.name for p in reader_people(config, names)}:
+def require_reader(config: Config, person: Person | None, who: str, names: tuple[str, ...], owner: str,
+                   what: str) -> None:
+    if person is None or person.name not in {p.name for p in reader_people(config, names, owner)}:
         raise NotAReader(f"{person.name if person else who} is not a reader of {what}; "
-                         f"readers: {describe_readers(config, names)}",
+                         f"readers: {describe_readers(config, names, owner)}",
                          hint="ask one of them, or an admin to add you with --readers")
 
 
