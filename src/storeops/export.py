@@ -96,7 +96,8 @@ def build(repo: StoresRepo, project: Project, decrypt: bool, keyring: vault.Keyr
                 continue
             name = Path(doc.file).name
             if vault.is_age(data):
-                plaintext = _try_decrypt(config, who, readers, project.owner, data, keyring, doc.file) if decrypt else None
+                plaintext = (_try_decrypt(config, who, readers, project.owner, data, keyring, doc.file)
+                             if decrypt else None)
                 if plaintext is None:
                     entry["encrypted"] = True
                     if decrypt:
@@ -170,7 +171,8 @@ def index_markdown(manifest: dict, lang: str = "en") -> str:
     for d in manifest["documents"]:
         checked = {True: " ✓", False: " ✗ MISMATCH", None: ""}[d["sha256_verified"]]
         file = f"[{d['file']}]({d['file']})" + (" 🔒" if d["encrypted"] else "") if d["file"] else "—"
-        lines.append(f"| {_cell(d['task'])} | {_cell(_title(d, lang))} | {d['issued'] or '—'} | {d['expires'] or '—'} "
+        lines.append(f"| {_cell(d['task'])} | {_cell(_title(d, lang))} | {d['issued'] or '—'} "
+                     f"| {d['expires'] or '—'} "
                      f"| {d['validity']} | {file} | {('`' + d['sha256'] + '`' + checked) if d['sha256'] else '—'} |")
     lines += ["", "## Rejections", ""]
     if not manifest["rejections"]:

@@ -49,7 +49,8 @@ def normalize_key(text: str, option: str = "key") -> str:
     if line.upper().startswith("AGE-SECRET-KEY-") or "PRIVATE KEY" in line:
         # never echo the value back: it is a secret
         raise UsageError(f"{option}: that is a private key; give the public one",
-                         hint="age: the `age1...` line printed by `storeops keygen`; SSH: the contents of ~/.ssh/id_ed25519.pub")
+                         hint="age: the `age1...` line printed by `storeops keygen`; "
+                              "SSH: the contents of ~/.ssh/id_ed25519.pub")
     if line.startswith("age1"):
         _x25519_recipient(line, option)
         return line

@@ -41,7 +41,7 @@ def set_secret(
     project_id: str = typer.Argument(..., metavar="PROJECT", help="Project id."),
     key: str = typer.Argument(..., metavar="KEY", help="Secret name, lower_snake_case."),
     readers: Optional[str] = typer.Option(None, "--readers", metavar="ROLE|PERSON,...",
-                                          help="Who may decrypt (default: the owner and admins)."),
+                                          help="Who may decrypt: roles, people, `owner` (default: owner, admin)."),
 ) -> None:
     """Store a secret, typed at a hidden prompt or piped on stdin (never as an argument).
 

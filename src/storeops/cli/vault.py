@@ -15,7 +15,8 @@ def keygen(
     ctx: typer.Context,
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH",
                                           help="Where to write it (default: ~/.config/storeops/identity.txt)."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing identity (you lose what only it could open)."),
+    force: bool = typer.Option(False, "--force",
+                               help="Replace an existing identity (you lose what only it could open)."),
 ) -> None:
     """Make your age identity (private key) and print its public key.
 
@@ -56,10 +57,11 @@ def attach(
     doc: Optional[str] = typer.Option(None, "--doc", metavar="DOC_ID",
                                       help="The document's id (a new id with --task adds a document)."),
     issued: Optional[str] = typer.Option(None, "--issued", metavar="DATE", help="Issue date, YYYY-MM-DD."),
-    sensitive: Optional[bool] = typer.Option(None, "--sensitive/--plain",
-                                             help="Encrypt or not (default: what the SOP says; new documents are sensitive)."),
-    readers: Optional[str] = typer.Option(None, "--readers", metavar="ROLE|PERSON,...",
-                                          help="Who may decrypt (default: owner, the task's roles, admins)."),
+    sensitive: Optional[bool] = typer.Option(
+        None, "--sensitive/--plain", help="Encrypt or not (default: what the SOP says; new documents are sensitive)."),
+    readers: Optional[str] = typer.Option(
+        None, "--readers", metavar="ROLE|PERSON,...",
+        help="Who may decrypt: roles, people, `owner` (default: owner, the task's roles, admin)."),
 ) -> None:
     """Attach a document to a project: copied under attachments/PROJECT/, encrypted if sensitive.
 
@@ -195,15 +197,18 @@ def rekey(
 
 
 def _progress(items):
+    from rich.console import Console
     from rich.progress import track
 
-    return track(items, description="re-encrypting", transient=True) if len(items) > 1 else items
+    # on stderr: stdout carries the item list, which may be piped
+    return track(items, description="re-encrypting", transient=True, console=Console(stderr=True))
 
 
 def export(
     ctx: typer.Context,
     project_id: str = typer.Argument(..., metavar="PROJECT", help="Project id."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="PATH", help="New folder or .zip file (outside the repo)."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="PATH",
+                                help="New folder or .zip file (outside the repo)."),
     decrypt: bool = typer.Option(False, "--decrypt", help="Decrypt the documents you are a reader of."),
     fmt: str = typer.Option("dir", "--format", metavar="dir|zip", help="A folder or a zip file."),
     as_json: bool = JSON_OPTION,
