@@ -16,7 +16,7 @@ from storeops import gitcmd, yamlio
 from storeops.config import Config, Person
 from storeops.errors import DataError, UsageError, did_you_mean
 from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
-from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, check_id, config_text
+from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, atomic_write_bytes, check_id, config_text
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task
 
@@ -58,7 +58,7 @@ def _restoring(repo: StoresRepo, paths: list[str]):
                 if content is None:
                     target.unlink(missing_ok=True)
                 else:
-                    atomic_write(target, content.decode("utf-8"))
+                    atomic_write_bytes(target, content)
         raise
 
 
@@ -292,7 +292,12 @@ def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
 
 # ---- people ----
 
-def add_person(repo: StoresRepo, name: str, email: str, roles: list[str]) -> Person:
+def add_person(repo: StoresRepo, name: str, email: str, roles: list[str], key: str | None = None) -> Person:
+    """Add someone; `key` is their age recipient or SSH public key (checked before anything is written)."""
+    if key is not None:
+        from storeops.vault import normalize_key
+
+        key = normalize_key(key)
     if not PERSON_RE.match(name):
         raise UsageError(f"{name!r} is not a valid person name", hint="letters, digits, '.', '_' and '-'")
     if "@" not in email or any(c.isspace() for c in email):
@@ -307,10 +312,38 @@ def add_person(repo: StoresRepo, name: str, email: str, roles: list[str]) -> Per
             raise UsageError(f"{name} is already on the team")
         if config.person_by_email(email):
             raise UsageError(f"{email} already belongs to {config.person_by_email(email).name}")
-        person = Person(name=name, email=email, roles=tuple(dict.fromkeys(roles)))
+        _key_unused(config, key, name)
+        person = Person(name=name, email=email, roles=tuple(dict.fromkeys(roles)), age=key)
         save_config(repo, config.with_people([*config.people, person]),
                     f"person add {name}" + (f" ({', '.join(person.roles)})" if person.roles else ""), "person-add")
         return person
+
+
+def set_person_key(repo: StoresRepo, name: str, key: str) -> tuple[Person, str | None]:
+    """Set or replace someone's public key; returns the person and their previous key."""
+    from storeops.vault import key_kind, normalize_key
+
+    key = normalize_key(key)
+    with repo.lock():
+        config = repo.config
+        actor(repo)
+        person = require_person(config, name)
+        if person.age == key:
+            raise UsageError(f"{name} already has this key")
+        _key_unused(config, key, name)
+        changed = dataclasses.replace(person, age=key)
+        save_config(repo, config.with_people([changed if p.name == name else p for p in config.people]),
+                    f"person key {name}: {'replace' if person.age else 'set'} {key_kind(key)} key", "person-key")
+        return changed, person.age
+
+
+def _key_unused(config: Config, key: str | None, name: str) -> None:
+    # one key per person: a shared key would make "who can read" a lie
+    bare = key.split(" ")[:2] if key else None  # an SSH key's comment does not make it another key
+    owner = next((p.name for p in config.people if bare and p.age and p.age.split(" ")[:2] == bare
+                  and p.name != name), None)
+    if owner:
+        raise UsageError(f"this key already belongs to {owner}", hint="each person needs their own key")
 
 
 def remove_person(repo: StoresRepo, name: str) -> list[str]:

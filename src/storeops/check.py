@@ -109,7 +109,8 @@ def _builtin_template(name: str) -> bool:
     return (templates_dir() / name).is_file()
 
 
-def check_project_file(repo: StoresRepo, path: Path, config: Config | None, library: dict[str, Sop]) -> list[Problem]:
+def check_project_file(repo: StoresRepo, path: Path, config: Config | None, library: dict[str, Sop],
+                       keyring=None) -> list[Problem]:
     source = repo.rel(path)
     text, data = _parse(path, source)
     if text is None:
@@ -128,14 +129,14 @@ def check_project_file(repo: StoresRepo, path: Path, config: Config | None, libr
         out.add(("id",), f"id {project.id!r} does not match the file name {path.name}", "project")
     for doc_path, message in schema.errors(f"platforms/{project.platform}", data):
         out.add(doc_path, message, "platform")
-    _check_rules(out, repo, project, config, library)
+    _check_rules(out, repo, project, config, library, keyring)
     if project_text(project) != text:
         out.items.append(Problem(source, None, None, "not in canonical form (run `storeops fmt`)", "fmt"))
     return out.items
 
 
 def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Config | None,
-                 library: dict[str, Sop]) -> None:
+                 library: dict[str, Sop], keyring=None) -> None:
     sop = library.get(project.sop_id)
     if sop is None:
         out.add(("sop",), f"unknown SOP {project.sop_id!r} (not built in, not in sop/)", "sop")
@@ -175,11 +176,52 @@ def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Co
                 out.add(at + ("documents", k, "file"), f"{doc.file} does not exist", "document")
             if doc.sensitive and not doc.file.endswith(".age"):
                 out.add(at + ("documents", k, "file"), f"{doc.id} is sensitive but stored unencrypted", "sensitive")
+            _check_stored(out, repo, doc, at + ("documents", k), keyring)
+            _check_readers(out, config, doc.readers, at + ("documents", k, "readers"))
+    for key, secret in project.secrets.items():
+        _check_readers(out, config, tuple(secret.get("readers") or ()), ("secrets", key, "readers"))
     for i, rejection in enumerate(project.rejections):
         if rejection.task and rejection.task not in ids:
             out.add(("rejections", i, "task"), f"unknown task {rejection.task!r}", "rejection")
         if sop is not None and rejection.reason != "other" and rejection.reason not in sop.rejection_codes():
             out.add(("rejections", i, "reason"), f"{rejection.reason!r} is not a rejection code of {sop.id}", "rejection")
+
+
+def _check_stored(out: _Collector, repo: StoresRepo, doc, at: tuple, keyring) -> None:
+    """The stored file is what the project says: age ciphertext when named .age, and the recorded sha256.
+
+    Encrypted files are verified only when this user's identity can decrypt them (CI usually cannot).
+    """
+    from storeops import vault
+
+    path = repo.root / doc.file
+    if not path.is_file():
+        return
+    data = path.read_bytes()
+    if doc.file.endswith(vault.SUFFIX):
+        if not vault.is_age(data):
+            out.add(at + ("file",), f"{doc.file} is named .age but is not age ciphertext", "sensitive")
+            return
+        if not doc.sha256 or keyring is None or not keyring.available():
+            return
+        try:
+            data = vault.decrypt(data, keyring.identities, doc.file)
+        except vault.CannotDecrypt:
+            return
+    if doc.sha256 and vault.sha256(data) != doc.sha256:
+        out.add(at + ("sha256",), f"{doc.file} does not match its recorded sha256 (changed outside storeops?)", "hash")
+
+
+def _check_readers(out: _Collector, config: Config | None, readers: tuple, at: tuple) -> None:
+    from storeops.model import ROLES
+    from storeops.vault import OWNER
+
+    if config is None:
+        return
+    for j, name in enumerate(readers):
+        if name not in ROLES and name != OWNER and config.person(name) is None:
+            out.add(at + (j,), f"reader {name!r} is neither a role, `owner` nor a person on the team "
+                               "(run `storeops rekey` after removing people)", "readers")
 
 
 def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None) -> list[Problem]:
@@ -194,8 +236,11 @@ def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None)
     except DataError:
         pass  # already reported above
     files = _project_files(repo, paths)
+    from storeops.vault import Keyring
+
+    keyring = Keyring()
     for path in (progress(files) if progress else files):
-        problems += check_project_file(repo, path, config, library)
+        problems += check_project_file(repo, path, config, library, keyring)
     return problems
 
 

@@ -8,11 +8,6 @@ STATUS = {
     "approved": {"en": "approved", "zh": "已通过"},
     "rejected": {"en": "rejected", "zh": "被拒"},
     "archived": {"en": "archived", "zh": "已归档"},
-    "when": {"en": "when", "zh": "时间"},
-    "who": {"en": "who", "zh": "操作人"},
-    "change": {"en": "change", "zh": "变更"},
-    "hand_edit": {"en": "hand edit", "zh": "手工修改"},
-    "merge": {"en": "merge", "zh": "合并"},
 }
 
 STATE = {
@@ -63,6 +58,10 @@ WORDS = {
     "change": {"en": "change", "zh": "变更"},
     "hand_edit": {"en": "hand edit", "zh": "手工修改"},
     "merge": {"en": "merge", "zh": "合并"},
+    "secret": {"en": "secret", "zh": "密钥项"},
+    "hint": {"en": "hint", "zh": "提示"},
+    "readers": {"en": "readers", "zh": "可查看人"},
+    "you_can_read": {"en": "you", "zh": "本人可读"},
 }
 
 

@@ -45,6 +45,8 @@ def document_view(doc: Document, today: date) -> dict:
         "expires": expires.isoformat() if expires else None,
         "expired": bool(expires and expires < today),
         "template": doc.template,
+        "sha256": doc.sha256,
+        "readers": list(doc.readers),
     }
 
 

@@ -44,6 +44,7 @@ def init(
             raise typer.BadParameter("give either PATH or --example PATH, not both")
         target = base / example
         count = build_example(target)
+        _install_hook(target)
         render.message(f"example stores repo with {count} projects in {target}")
         render.message(f"try: storeops -C {example} status")
         return
@@ -62,8 +63,20 @@ def init(
 
         for written in write_forge(StoresRepo.open(target), forge):
             render.message(f"wrote {written}")
+    _install_hook(target)
     render.message(f"initialised stores repo {config.team!r} in {target.resolve()}")
     render.message(f"you are {config.people[0].name} (admin); next: storeops person add NAME --email E --role ops")
+
+
+def _install_hook(root: Path) -> None:
+    from storeops import render
+    from storeops.hook import install
+
+    path, status = install(root)
+    if status in ("kept", "shared"):
+        why = "already exists and is not storeops's" if status == "kept" else "is shared with other repositories"
+        render.warn(f"{path} {why}: the guard against committing plaintext documents is not installed "
+                    "(add `storeops hook pre-commit` to it; see docs/vault.md)")
 
 
 ORDER = 10

@@ -1,8 +1,8 @@
-"""storeops person add / list / remove: the team in storeops.yaml."""
+"""storeops person add / key / list / remove: the team in storeops.yaml."""
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 import typer
 
@@ -18,16 +18,67 @@ def add(
     name: str = typer.Argument(..., metavar="NAME", help="Short name used in projects (e.g. alice)."),
     email: str = typer.Option(..., "--email", help="The email this person commits with (git user.email)."),
     roles: List[str] = typer.Option([], "--role", help="ops, finance, legal, lead or admin; repeat for several."),
+    age_recipient: Optional[str] = typer.Option(None, "--age-recipient", metavar="age1...",
+                                                help="Their age public key (from `storeops keygen`)."),
+    ssh_key: Optional[str] = typer.Option(None, "--ssh-key", metavar='"ssh-ed25519 ..."',
+                                          help="Or their SSH public key (ssh-ed25519 or ssh-rsa)."),
 ) -> None:
-    """Add a person to the team.
+    """Add a person to the team, optionally with the public key documents are encrypted to.
 
-    Example:
+    Examples:
       storeops person add carol --email carol@example.com --role finance
+      storeops person add bob --email bob@example.com --role ops --ssh-key "$(cat bob_id_ed25519.pub)"
     """
     from storeops import actions, render
 
-    person = actions.add_person(open_repo(ctx), name, email, roles)
-    render.message(f"added {person.name} <{person.email}>" + (f" ({', '.join(person.roles)})" if person.roles else ""))
+    key = _one_key(age_recipient, ssh_key, required=False)
+    person = actions.add_person(open_repo(ctx), name, email, roles, key)
+    render.message(f"added {person.name} <{person.email}>" + (f" ({', '.join(person.roles)})" if person.roles else "")
+                   + (" with a key" if person.age else ""))
+
+
+def _one_key(age_recipient: str | None, ssh_key: str | None, required: bool) -> str | None:
+    from storeops.errors import UsageError
+
+    if age_recipient is not None and ssh_key is not None:
+        raise UsageError("give --age-recipient or --ssh-key, not both")
+    if required and age_recipient is None and ssh_key is None:
+        raise UsageError("which key?", hint="pass --age-recipient age1... or --ssh-key \"ssh-ed25519 ...\"")
+    if age_recipient is not None:
+        from storeops.vault import normalize_key
+
+        if not age_recipient.strip().startswith("age1"):
+            normalize_key(age_recipient, "--age-recipient")  # explains private keys and SSH keys given here
+            raise UsageError("--age-recipient: an age recipient starts with age1", hint="for SSH keys use --ssh-key")
+        return age_recipient
+    if ssh_key is not None and ssh_key.strip().startswith("age1"):
+        raise UsageError("--ssh-key: that is an age recipient", hint="use --age-recipient")
+    return ssh_key
+
+
+@person_app.command("key")
+def key(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME", help="The person."),
+    age_recipient: Optional[str] = typer.Option(None, "--age-recipient", metavar="age1...",
+                                                help="Their age public key."),
+    ssh_key: Optional[str] = typer.Option(None, "--ssh-key", metavar='"ssh-ed25519 ..."',
+                                          help="Or their SSH public key."),
+) -> None:
+    """Set or replace the public key a person's documents are encrypted to.
+
+    Documents encrypted earlier stay readable only with the old key until
+    someone runs `storeops rekey`.
+
+    Example:
+      storeops person key carol --age-recipient age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+    """
+    from storeops import actions, render
+
+    key_text = _one_key(age_recipient, ssh_key, required=True)
+    person, old = actions.set_person_key(open_repo(ctx), name, key_text)
+    render.message(f"{'replaced' if old else 'set'} {person.name}'s key")
+    render.message("next: storeops rekey (re-encrypts existing documents and secrets to the new key)", "dim")
 
 
 @person_app.command("list")
@@ -38,6 +89,7 @@ def list_people(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
       storeops person list --json
     """
     from storeops import render
+    from storeops.vault import key_kind
 
     config = open_repo(ctx).config
     if as_json:
@@ -46,7 +98,7 @@ def list_people(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         ]})
         return
     render.table(["name", "email", "roles", "key"],
-                 [[p.name, p.email, ", ".join(p.roles) or "-", "yes" if p.age else "-"] for p in config.people])
+                 [[p.name, p.email, ", ".join(p.roles) or "-", key_kind(p.age) or "-"] for p in config.people])
 
 
 @person_app.command("remove")
@@ -58,8 +110,12 @@ def remove(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME")) 
     """
     from storeops import actions, render
 
-    actions.remove_person(open_repo(ctx), name)
+    repo = open_repo(ctx)
+    had_key = bool(repo.config.person(name) and repo.config.person(name).age)
+    actions.remove_person(repo, name)
     render.message(f"removed {name}")
+    if had_key:
+        render.message(f"next: storeops rekey (until then {name} can still decrypt documents at HEAD)", "dim")
 
 
 ORDER = 90
