@@ -32,13 +32,15 @@ class Conflict:
     platform: str
     site: str | None           # set for `entity`: one account per entity per marketplace (platform + site)
     projects: tuple[str, ...]
+    values: tuple[str, ...] = ()  # each project's own spelling, in the order of `projects`
 
     def message_for(self, project_id: str) -> str:
         others = ", ".join(p for p in self.projects if p != project_id)
+        value = self.values[self.projects.index(project_id)] if self.values else self.value
         if self.kind == "entity":
-            return (f"{self.value!r} already has a store on {self.platform}-{self.site}: {others} "
+            return (f"{value!r} already has a store on {self.platform}-{self.site}: {others} "
                     "(one seller account per entity per marketplace)")
-        return f"{self.value!r} is shared with {others} on {self.platform} (linked-account risk)"
+        return f"{value!r} is shared with {others} on {self.platform} (linked-account risk)"
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "field": ".".join(self.field), "value": self.value, "platform": self.platform,
@@ -77,9 +79,9 @@ def conflicts(projects: list[Project]) -> list[Conflict]:
     found = []
     for (kind, field, platform, site, _norm), members in groups.items():
         if len(members) > 1:
-            ids = tuple(sorted(p.id for p, _ in members))
-            first = min(members, key=lambda m: m[0].id)[1]
-            found.append(Conflict(kind, field, first, platform, site, ids))
+            members.sort(key=lambda m: m[0].id)
+            found.append(Conflict(kind, field, members[0][1], platform, site, tuple(p.id for p, _ in members),
+                                  tuple(v for _, v in members)))
     return sorted(found, key=lambda c: (c.projects, KINDS.index(c.kind)))
 
 
