@@ -91,13 +91,13 @@ def test_rejections_plain_table_when_piped(history):
 
 def test_rejections_chart_on_a_terminal(history, monkeypatch):
     monkeypatch.setattr(storeops.render, "fancy", lambda stream=None: True)
-    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.setenv("COLUMNS", "200")
     out = cli(history, "report", "rejections").stdout
     assert "Rejections by platform and reason: 6" in out
     face = next(line for line in out.splitlines() if "video-face-mismatch" in line)
     other = next(line for line in out.splitlines() if "  other " in line)
     assert face.count("█") == 30 and other.count("█") == 10  # 3 and 1 of a 30-wide bar
-    assert "“Face mismatch B” — mini-us, 2026-11-12" in out
+    assert "2026-11-12 mini-us: “Face mismatch B”" in out
     assert "<script>*x*</script>" in out and "\x1b" not in out
 
 
@@ -201,11 +201,14 @@ def test_workload_plain_table(work):
 
 def test_workload_bars_on_a_terminal(work, monkeypatch):
     monkeypatch.setattr(storeops.render, "fancy", lambda stream=None: True)
-    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("COLUMNS", "200")
     out = cli(work, "report", "workload").stdout
     bob = next(line for line in out.splitlines() if " bob " in line)
     carol = next(line for line in out.splitlines() if " carol " in line)
     assert bob.count("█") == 30 and carol.count("█") == 10
+    monkeypatch.setenv("COLUMNS", "90")  # narrow: bars shrink to a sixth of the width
+    out = cli(work, "report", "workload").stdout
+    assert next(line for line in out.splitlines() if " bob " in line).count("█") == 15
 
 
 def test_workload_filters_projects(work):

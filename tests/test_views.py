@@ -70,10 +70,10 @@ def test_board_columns_on_a_terminal(stores, several, monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     result = cli(stores, "board")
     assert result.exit_code == 0, result.stderr
-    header = result.stdout.splitlines()[1]
+    header = result.stdout.splitlines()[0]
     for label in ("preparing (1)", "under review (1)", "approved (0)", "rejected (1)", "archived (1)"):
         assert label in header
-    assert "mini-us" in result.stdout and "→ review" in result.stdout
+    assert "mini-us" in result.stdout and "→ 11-19 review" in result.stdout
 
 
 @pytest.mark.parametrize("args, expected", [

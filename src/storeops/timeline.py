@@ -183,7 +183,7 @@ def text_lines(timeline: Timeline, width: int = 100) -> list[list[Span]]:
     lang = timeline.language
     if not timeline.lanes:
         return []
-    label_w = max(16, min(30, width // 3))
+    label_w = max(16, min(48, width // 3 if width < 150 else width // 4))
     state_w = max(cell_width(state_label(s, lang)) for s in ("in_progress", "submitted", "rejected", "todo")) + 1
     late_word = word("overdue", lang)
     area = max(20, width - label_w - state_w - cell_width(late_word) - 4)
@@ -205,8 +205,18 @@ def text_lines(timeline: Timeline, width: int = 100) -> list[list[Span]]:
                 cells[col(marker.at)] = "✗" if marker.kind == "rejected" else "◆"
             row: list[Span] = [(fit("  " + visible(bar.title), label_w - 1) + " ", None),
                                (fit(state_label(bar.state, lang), state_w), style if style != "todo" else "dim")]
-            row += _paint(cells, style, today_col)
+            late_at = None
             if bar.overdue:
+                # right after the bar when there is room, else at the end of the line
+                after = max(col(bar.planned.end), col(bar.planned.start) + 1) + 1
+                room = cells[after:after + cell_width(late_word)]
+                if after + cell_width(late_word) <= area and all(c in " ┊" for c in room):
+                    late_at = after
+            row += _paint(cells[:late_at] if late_at else cells, style, today_col)
+            if late_at is not None:
+                row.append((late_word, "overdue"))
+                row += _paint(cells[late_at + cell_width(late_word):], style, today_col - late_at - cell_width(late_word))
+            elif bar.overdue:
                 row.append((" " + late_word, "overdue"))
             lines.append(row)
             if bar.actual is not None:

@@ -52,7 +52,7 @@ def board(
 
 
 def _card_lines(s: dict, lang: str) -> list[tuple[str, str | None]]:
-    """A card: (text, rich style) lines; the text is already cleaned."""
+    """A card: (text, rich style) lines, already cleaned; the first line is the project id."""
     from storeops import render
     from storeops.labels import outcome_label, word
 
@@ -61,12 +61,13 @@ def _card_lines(s: dict, lang: str) -> list[tuple[str, str | None]]:
              (render.clean(s["store"]), None),
              (f"{s['platform']}-{s['site']} · {render.clean(s['owner'])}", "dim")]
     if s["archived"]:
-        lines.append((outcome_label(s["archived"]["outcome"], lang) + f" {s['archived']['at']}", "dim"))
+        lines.append((f"{outcome_label(s['archived']['outcome'], lang)} {s['archived']['at']}", "dim"))
     else:
         progress = f"{s['done']}/{s['total']}" + (f" · {word('overdue', lang)} {late}" if late else "")
         lines.append((progress, "red" if late else None))
         if s["next_task"]:
-            lines.append((f"→ {s['next_task']}" + (f" {s['next_due'][5:]}" if s["next_due"] else ""), "dim"))
+            # the date first: on a narrow column the task name is what gets cut
+            lines.append(("→ " + (f"{s['next_due'][5:]} " if s["next_due"] else "") + s["next_task"], "dim"))
     return lines
 
 
@@ -77,7 +78,7 @@ def _columns(columns: list[dict], lang: str) -> None:
 
     from storeops.render import console
 
-    grid = Table(show_lines=False, expand=True, header_style="bold", padding=(0, 1))
+    grid = Table(show_lines=False, expand=True, header_style="bold", padding=(0, 1), show_edge=False)
     for column in columns:
         grid.add_column(f"{column['label']} ({len(column['projects'])})", overflow="fold", ratio=1)
     cards = []
@@ -86,7 +87,9 @@ def _columns(columns: list[dict], lang: str) -> None:
         for summary in column["projects"]:
             if parts:
                 parts.append(Text(""))
-            parts += [Text(text, style=style or "") for text, style in _card_lines(summary, lang)]
+            for i, (text, style) in enumerate(_card_lines(summary, lang)):
+                # ids are never cut (they are what you type next); other lines end in … when narrow
+                parts.append(Text(text, style=style or "", no_wrap=i > 0, overflow="fold" if i == 0 else "ellipsis"))
         cards.append(Group(*parts) if parts else Text("-", style="dim"))
     grid.add_row(*cards)
     console().print(grid)

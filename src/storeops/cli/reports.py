@@ -70,6 +70,7 @@ def _short(text: str, limit: int) -> str:
 
 
 def _rejection_chart(report: dict, lang: str) -> None:
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
@@ -78,23 +79,31 @@ def _rejection_chart(report: dict, lang: str) -> None:
     from storeops.reports import title_in
 
     most = max(r["count"] for p in report["platforms"] for r in p["reasons"])
+    console = render.console()
+    width = bar_width(console.width)
     heading = f"{word('rejections_by', lang)}: {report['total']}" + (f" (≥ {report['since']})" if report["since"] else "")
     grid = Table(title=heading, title_justify="left", box=None, show_header=False, padding=(0, 1))
     for _ in range(4):
         grid.add_column()
-    grid.columns[3].overflow = "fold"
     for platform in report["platforms"]:
-        grid.add_row(Text(render.clean(platform["platform"]), style="bold"), Text(""), Text(str(platform["total"]),
-                     style="bold"), Text(""))
+        grid.add_row(Text(render.clean(platform["platform"]), style="bold"), Text(""),
+                     Text(str(platform["total"]), style="bold"), Text(""))
         for reason in platform["reasons"]:
-            bar = "█" * max(1, round(reason["count"] * BAR_WIDTH / most))
-            about = Text(render.clean(title_in(reason["title"], lang, reason["code"])))
+            bar = "█" * max(1, round(reason["count"] * width / most))
+            about = [Text(render.clean(title_in(reason["title"], lang, reason["code"])), no_wrap=True,
+                          overflow="ellipsis")]
             for example in reason["examples"][:1]:
-                about.append(f"\n“{render.clean(_short(example['message'], 160))}” — {example['project']}, {example['at']}",
-                             style="dim")
+                # one line: the newest message, cut with … on a narrow terminal
+                about.append(Text(f"{example['at']} {example['project']}: “{render.clean(example['message'])}”",
+                                  style="dim", no_wrap=True, overflow="ellipsis"))
             grid.add_row(Text("  " + render.clean(reason["code"])), Text(bar, style="dark_orange"),
-                         Text(str(reason["count"])), about)
-    render.console().print(grid)
+                         Text(str(reason["count"])), Group(*about))
+    console.print(grid)
+
+
+def bar_width(columns: int) -> int:
+    """Bars take a sixth of the terminal, between 10 and 30 cells: the words next to them matter more."""
+    return max(10, min(BAR_WIDTH, columns // 6))
 
 
 @report_app.command("workload")
@@ -137,17 +146,19 @@ def workload(
     from rich.text import Text
 
     most = max([r["open"] for r in people] + [1])
+    console = render.console()
+    width = bar_width(console.width)
     grid = Table(title=f"{word('workload', lang)} · {report['today']}", title_justify="left", header_style="bold")
     for header in headers:
         grid.add_column(header, justify="right" if header != headers[0] else "left")
     grid.add_column("")
     for name, r in zip(names, people):
-        late = round(r["overdue"] * BAR_WIDTH / most)
-        rest = round(r["open"] * BAR_WIDTH / most) - late
+        late = round(r["overdue"] * width / most)
+        rest = round(r["open"] * width / most) - late
         bar = Text("█" * late, style="red") + Text("█" * max(rest, 0), style="cyan")
         grid.add_row(Text(render.clean(name), style="" if r["on_team"] else "dim"), str(r["open"]),
                      Text(str(r["overdue"]), style="bold red" if r["overdue"] else ""), str(r["due_soon"]), bar)
-    render.console().print(grid)
+    console.print(grid)
 
 
 ORDER = 70
