@@ -61,7 +61,7 @@ def _card_lines(s: dict, lang: str) -> list[tuple[str, str | None]]:
              (render.clean(s["store"]), None),
              (f"{s['platform']}-{s['site']} · {render.clean(s['owner'])}", "dim")]
     if s["archived"]:
-        lines.append((f"{outcome_label(s['archived']['outcome'], lang)} {s['archived']['at']}", "dim"))
+        lines += [(outcome_label(s["archived"]["outcome"], lang), None), (s["archived"]["at"], "dim")]
     else:
         progress = f"{s['done']}/{s['total']}" + (f" · {word('overdue', lang)} {late}" if late else "")
         lines.append((progress, "red" if late else None))
