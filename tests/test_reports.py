@@ -214,3 +214,17 @@ def test_workload_bars_on_a_terminal(work, monkeypatch):
 def test_workload_filters_projects(work):
     data = json.loads(cli(work, "report", "workload", "--owner", "bob", "--json").stdout)
     assert {r["person"]: r["open"] for r in data["people"]} == {"alice": 0, "bob": 3, "carol": 0, "dave": 1}
+
+
+def test_rejection_messages_are_inert_in_every_format(history, monkeypatch):
+    evil = "[bold red]x\x1b[2J\x1b]0;pwned\x07 <img src=x onerror=alert(1)>"
+    edit(history, "other-us", lambda d: d.update(rejections=[rejection("2026-11-25", "other", evil)]))
+    outputs = [cli(history, "report", "rejections", "--format", fmt).stdout for fmt in ("text", "csv", "markdown")]
+    monkeypatch.setattr(storeops.render, "fancy", lambda stream=None: True)
+    monkeypatch.setenv("COLUMNS", "250")
+    outputs.append(cli(history, "report", "rejections").stdout)
+    for out in outputs:
+        assert "\x1b" not in out and "\x07" not in out
+    assert "[bold red]x\\x1b[2J" in outputs[0] and "[bold red]x\\x1b[2J" in outputs[3]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in outputs[2] and "<img" not in outputs[2]
+    assert json.loads(cli(history, "report", "rejections", "--json").stdout)["total"] == 6  # replaced one
