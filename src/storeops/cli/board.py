@@ -23,6 +23,7 @@ def board(
 
     Columns side by side on a terminal; one section per column when piped.
 
+    \b
     Examples:
       storeops board
       storeops board --platform amazon --owner alice

@@ -60,6 +60,7 @@ def set_isolation(
 ) -> None:
     """Record what keeps a store apart from the others ("" clears a field).
 
+    \b
     Examples:
       storeops isolation set acme-amazon-us --network proxy-us-03 --device vps-12
       storeops isolation set acme-amazon-us --phone "+1 555 0100" --payout-account payoneer-7781

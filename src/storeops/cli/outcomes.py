@@ -29,6 +29,7 @@ def reject(
     The task moves to `rejected` and the project shows as rejected until the
     step is reworked (storeops advance PROJECT TASK) and submitted again.
 
+    \b
     Examples:
       storeops reject acme-amazon-us --reason video-face-mismatch --message "We were unable to verify..."
       storeops reject acme-amazon-us --reason other --task platform-review --evidence notice.png --at 2026-12-20
@@ -71,6 +72,7 @@ def link(
 
     storeops never logs in to a platform: copy the values from the seller centre.
 
+    \b
     Examples:
       storeops link acme-amazon-us --seller-id A1B2C3D4E5 --login-email ops+acme-us@example.com
       storeops link acme-amazon-us --store-url https://www.amazon.com/sp?seller=A1B2C3D4E5 --payout-bound
@@ -108,6 +110,7 @@ def archive(
 ) -> None:
     """Close a project; it stays in the repo, read-only, for reports.
 
+    \b
     Examples:
       storeops archive acme-amazon-us --outcome opened --reason "store live, payout bound"
       storeops archive acme-temu-us --outcome abandoned --reason "category closed to new sellers"
@@ -126,6 +129,7 @@ def reopen(
 ) -> None:
     """Make an archived project writable again.
 
+    \b
     Example:
       storeops reopen acme-temu-us
     """

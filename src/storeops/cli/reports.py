@@ -30,6 +30,7 @@ def rejections(
 ) -> None:
     """Count rejections by platform and reason code, with the platform's own words as examples.
 
+    \b
     Examples:
       storeops report rejections --since 2026-01-01
       storeops report rejections --platform amazon --format markdown
@@ -121,6 +122,7 @@ def workload(
     Counts tasks of active projects by assignee; everyone on the team is
     listed, idle people too. Project filters select which projects count.
 
+    \b
     Examples:
       storeops report workload
       storeops report workload --platform amazon --json

@@ -15,6 +15,7 @@ Without PROJECT: one line per project (status, progress, next task, overdue).
 With PROJECT: its tasks. With PROJECT TASK: the task in full, with its how-to
 guide and documents.
 
+\b
 Examples:
   storeops status
   storeops status --owner alice --status rejected

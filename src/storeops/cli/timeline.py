@@ -36,6 +36,7 @@ def timeline(
     `svg` writes one self-contained image (no scripts, nothing fetched).
     ✗ marks a rejection, ◆ a booked appointment.
 
+    \b
     Examples:
       storeops timeline acme-amazon-us
       storeops timeline --platform amazon --format mermaid
