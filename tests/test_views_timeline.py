@@ -3,14 +3,13 @@
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, timedelta
+from datetime import date
 
-import pytest
 from conftest import run_cli
 from edit_helpers import edit, set_states, today
 
 from storeops import timeline as gantt
-from storeops.model import Project, Rejection, Task
+from storeops.model import Project, Task
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = "[bold]Evil\x1b[31m <script>alert(1)</script> a:b;c#d `x` %%{init}%%"
