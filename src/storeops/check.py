@@ -10,7 +10,7 @@ from pathlib import Path
 
 from storeops import schema, yamlio
 from storeops.config import Config
-from storeops.errors import DataError
+from storeops.errors import DataError, StoreopsError
 from storeops.model import FieldError, Project
 from storeops.repo import CONFIG_FILE, StoresRepo, project_text
 from storeops.sop import Sop, load_library
@@ -110,7 +110,8 @@ def _builtin_template(name: str) -> bool:
 
 
 def check_project_file(repo: StoresRepo, path: Path, config: Config | None, library: dict[str, Sop],
-                       keyring=None) -> list[Problem]:
+                       keyring=None, parsed: dict | None = None) -> list[Problem]:
+    """Problems in one project file; a file that parses is also put in `parsed` (id → (project, text))."""
     source = repo.rel(path)
     text, data = _parse(path, source)
     if text is None:
@@ -127,6 +128,8 @@ def check_project_file(repo: StoresRepo, path: Path, config: Config | None, libr
         return out.items
     if path.name != f"{project.id}.yaml":
         out.add(("id",), f"id {project.id!r} does not match the file name {path.name}", "project")
+    elif parsed is not None:
+        parsed[project.id] = (project, text)
     for doc_path, message in schema.errors(f"platforms/{project.platform}", data):
         out.add(doc_path, message, "platform")
     _check_rules(out, repo, project, config, library, keyring)
@@ -185,6 +188,11 @@ def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Co
             out.add(("rejections", i, "task"), f"unknown task {rejection.task!r}", "rejection")
         if sop is not None and rejection.reason != "other" and rejection.reason not in sop.rejection_codes():
             out.add(("rejections", i, "reason"), f"{rejection.reason!r} is not a rejection code of {sop.id}", "rejection")
+        if rejection.evidence is not None:
+            if not rejection.evidence.startswith(f"attachments/{project.id}/"):
+                out.add(("rejections", i, "evidence"), f"attachments of {project.id} live under attachments/{project.id}/", "rejection")
+            elif not (repo.root / rejection.evidence).is_file():
+                out.add(("rejections", i, "evidence"), f"{rejection.evidence} does not exist", "rejection")
 
 
 def _check_stored(out: _Collector, repo: StoresRepo, doc, at: tuple, keyring) -> None:
@@ -239,9 +247,36 @@ def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None)
     from storeops.vault import Keyring
 
     keyring = Keyring()
+    parsed: dict = {}
     for path in (progress(files) if progress else files):
-        problems += check_project_file(repo, path, config, library, keyring)
-    return problems
+        problems += check_project_file(repo, path, config, library, keyring, parsed)
+    return problems + isolation_problems(repo, parsed, compare_all=bool(paths))
+
+
+def isolation_problems(repo: StoresRepo, parsed: dict, compare_all: bool) -> list[Problem]:
+    """Shared network, device, login, phone, payout account or entity, reported on each file involved.
+
+    When only some files are checked, they are still compared with every other project.
+    """
+    from storeops.isolation import conflicts
+    from storeops.repo import parse_project
+
+    projects = {pid: project for pid, (project, _text) in parsed.items()}
+    if compare_all:
+        for pid in repo.project_ids():
+            if pid not in projects:
+                try:
+                    projects[pid] = parse_project(*repo.read_project_text(pid))
+                except StoreopsError:
+                    pass  # reported when that file itself is checked
+    found = []
+    for conflict in conflicts(list(projects.values())):
+        for pid in conflict.projects:
+            if pid in parsed:
+                out = _Collector(repo.rel(repo.project_path(pid)), parsed[pid][1])
+                out.add(conflict.field, conflict.message_for(pid), "isolation")
+                found += out.items
+    return found
 
 
 def _sop_files(repo: StoresRepo):

@@ -8,6 +8,34 @@ STATUS = {
     "approved": {"en": "approved", "zh": "已通过"},
     "rejected": {"en": "rejected", "zh": "被拒"},
     "archived": {"en": "archived", "zh": "已归档"},
+    "account": {"en": "account", "zh": "账号"},
+    "seller_id": {"en": "seller id", "zh": "卖家ID"},
+    "login_email": {"en": "login", "zh": "登录邮箱"},
+    "store_url": {"en": "store url", "zh": "店铺链接"},
+    "outcome": {"en": "outcome", "zh": "结果"},
+    "reason": {"en": "reason", "zh": "原因"},
+    "count": {"en": "count", "zh": "次数"},
+    "example": {"en": "example", "zh": "示例"},
+    "last": {"en": "last", "zh": "最近"},
+    "person": {"en": "person", "zh": "人员"},
+    "open": {"en": "open", "zh": "未完成"},
+    "due_soon": {"en": "due ≤{n}d", "zh": "{n}天内到期"},
+    "late": {"en": "overdue", "zh": "逾期"},
+    "unassigned": {"en": "(unassigned)", "zh": "(未分配)"},
+    "rejections_by": {"en": "Rejections by platform and reason", "zh": "按平台和原因统计的驳回"},
+    "workload": {"en": "Open tasks per person", "zh": "每人未完成任务"},
+    "today": {"en": "today", "zh": "今天"},
+    "risk": {"en": "shared", "zh": "共用项"},
+    "value": {"en": "value", "zh": "值"},
+    "projects": {"en": "projects", "zh": "项目"},
+    "plan": {"en": "plan", "zh": "计划"},
+    "actual": {"en": "actual", "zh": "实际"},
+}
+
+OUTCOME = {
+    "opened": {"en": "opened", "zh": "已开店"},
+    "abandoned": {"en": "abandoned", "zh": "已放弃"},
+    "failed": {"en": "failed", "zh": "失败"},
 }
 
 STATE = {
@@ -62,6 +90,34 @@ WORDS = {
     "hint": {"en": "hint", "zh": "提示"},
     "readers": {"en": "readers", "zh": "可查看人"},
     "you_can_read": {"en": "you", "zh": "本人可读"},
+    "account": {"en": "account", "zh": "账号"},
+    "seller_id": {"en": "seller id", "zh": "卖家ID"},
+    "login_email": {"en": "login", "zh": "登录邮箱"},
+    "store_url": {"en": "store url", "zh": "店铺链接"},
+    "outcome": {"en": "outcome", "zh": "结果"},
+    "reason": {"en": "reason", "zh": "原因"},
+    "count": {"en": "count", "zh": "次数"},
+    "example": {"en": "example", "zh": "示例"},
+    "last": {"en": "last", "zh": "最近"},
+    "person": {"en": "person", "zh": "人员"},
+    "open": {"en": "open", "zh": "未完成"},
+    "due_soon": {"en": "due ≤{n}d", "zh": "{n}天内到期"},
+    "late": {"en": "overdue", "zh": "逾期"},
+    "unassigned": {"en": "(unassigned)", "zh": "(未分配)"},
+    "rejections_by": {"en": "Rejections by platform and reason", "zh": "按平台和原因统计的驳回"},
+    "workload": {"en": "Open tasks per person", "zh": "每人未完成任务"},
+    "today": {"en": "today", "zh": "今天"},
+    "risk": {"en": "shared", "zh": "共用项"},
+    "value": {"en": "value", "zh": "值"},
+    "projects": {"en": "projects", "zh": "项目"},
+    "plan": {"en": "plan", "zh": "计划"},
+    "actual": {"en": "actual", "zh": "实际"},
+}
+
+OUTCOME = {
+    "opened": {"en": "opened", "zh": "已开店"},
+    "abandoned": {"en": "abandoned", "zh": "已放弃"},
+    "failed": {"en": "failed", "zh": "失败"},
 }
 
 
@@ -71,6 +127,10 @@ def status_label(status: str, lang: str) -> str:
 
 def state_label(state: str, lang: str) -> str:
     return STATE.get(state, {}).get(lang) or state
+
+
+def outcome_label(outcome: str, lang: str) -> str:
+    return OUTCOME.get(outcome, {}).get(lang) or outcome
 
 
 def word(key: str, lang: str) -> str:

@@ -49,6 +49,11 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+def console(stderr: bool = False):
+    """A rich console for commands that draw their own layout (board, charts); only call it when fancy()."""
+    return _console(stderr)
+
+
 def emit_json(payload: dict) -> None:
     sys.stdout.write(json.dumps({"version": JSON_VERSION, **payload}, ensure_ascii=False, indent=2) + "\n")
 

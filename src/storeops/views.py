@@ -81,14 +81,10 @@ def project_detail(project: Project, today: date) -> dict:
         "category": project.category,
         "start": project.start.isoformat(),
         "account": dict(project.account),
+        "isolation": dict(project.isolation),
         "compliance": {k: v for k, v in project.compliance.items()},
         "secrets": {k: {"hint": v.get("hint")} for k, v in project.secrets.items()},
         "rejections": [r.to_dict() for r in project.rejections],
         "tasks": [task_view(project, t, today) for t in project.tasks],
     }
 
-
-def matches(summary: dict, platform: str | None, owner: str | None, status: str | None) -> bool:
-    return ((platform is None or summary["platform"] == platform)
-            and (owner is None or summary["owner"] == owner)
-            and (status is None or summary["status"] == status))

@@ -30,7 +30,7 @@ def project_status(project: Project) -> str:
     if project.archived is not None:
         return "archived"
     tasks = project.tasks
-    if any(t.state == "rejected" for t in tasks):
+    if any(in_rework(project, t) for t in tasks):
         return "rejected"
     external = [t for t in tasks if t.external]
     if all(t.state in FINISHED for t in (external or tasks)):
@@ -38,6 +38,17 @@ def project_status(project: Project) -> str:
     if any(t.state in ("in_progress", "submitted") for t in external):
         return "under_review"
     return "preparing"
+
+
+def in_rework(project: Project, task: Task) -> bool:
+    """Rejected, or being reworked after a recorded rejection and not yet submitted again.
+
+    The file keeps no state history, so a task reopened long after its rejection
+    also counts; `storeops log` (git history) tells the two apart.
+    """
+    if task.state == "rejected":
+        return True
+    return task.state in ("in_progress", "blocked") and any(r.task == task.id for r in project.rejections)
 
 
 def open_tasks(project: Project) -> list[Task]:

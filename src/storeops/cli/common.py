@@ -10,6 +10,14 @@ import typer
 
 JSON_OPTION = typer.Option(False, "--json", help="Print a stable JSON object on stdout (see docs/json.md).")
 
+# The project filters, the same on every listing command (storeops.filters gives their meaning).
+PLATFORM_OPTION = typer.Option(None, "--platform", metavar="P", help="Only this platform (e.g. amazon).")
+SITE_OPTION = typer.Option(None, "--site", metavar="S", help="Only this marketplace site (e.g. us, de).")
+OWNER_OPTION = typer.Option(None, "--owner", metavar="PERSON", help="Only projects owned by this person.")
+STATUS_OPTION = typer.Option(
+    None, "--status", metavar="S", help="Only this status: preparing, under_review, approved, rejected, archived.")
+SINCE_OPTION = typer.Option(None, "--since", metavar="DATE", help="Leave out projects archived before DATE.")
+
 
 @dataclass
 class State:

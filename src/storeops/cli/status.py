@@ -6,7 +6,8 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, language, open_repo
+from storeops.cli.common import (JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
+                                 STATUS_OPTION, language, open_repo)
 
 STATUS_HELP = """Show where projects stand.
 
@@ -14,37 +15,34 @@ Without PROJECT: one line per project (status, progress, next task, overdue).
 With PROJECT: its tasks. With PROJECT TASK: the task in full, with its how-to
 guide and documents.
 
+\b
 Examples:
   storeops status
   storeops status --owner alice --status rejected
+  storeops status --platform amazon --site us --since 2026-10-01
   storeops status acme-amazon-us
   storeops status acme-amazon-us video-verification --json
 """
-
-STATUSES_TEXT = "preparing, under_review, approved, rejected, archived"
-
 
 def status(
     ctx: typer.Context,
     project_id: Optional[str] = typer.Argument(None, metavar="PROJECT", help="Project id."),
     task_id: Optional[str] = typer.Argument(None, metavar="TASK", help="Task id within PROJECT."),
-    platform: Optional[str] = typer.Option(None, "--platform", help="Only this platform (e.g. amazon)."),
-    owner: Optional[str] = typer.Option(None, "--owner", help="Only projects owned by this person."),
-    status_filter: Optional[str] = typer.Option(None, "--status", help=f"Only this status: {STATUSES_TEXT}."),
+    platform: Optional[str] = PLATFORM_OPTION,
+    site: Optional[str] = SITE_OPTION,
+    owner: Optional[str] = OWNER_OPTION,
+    status_filter: Optional[str] = STATUS_OPTION,
+    since: Optional[str] = SINCE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    from storeops import actions, render, views
-    from storeops.errors import UsageError
-    from storeops.model import STATUSES
+    from storeops import actions, filters, render, views
 
+    chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
     lang = language(ctx, repo)
     today = actions.today(repo.config)
-    if status_filter is not None and status_filter not in STATUSES:
-        raise UsageError(f"--status {status_filter!r} is not a status", hint=f"one of {STATUSES_TEXT}")
     if project_id is None:
-        summaries = [views.project_summary(p, today) for p in repo.load_projects()]
-        summaries = [s for s in summaries if views.matches(s, platform, owner, status_filter)]
+        summaries = [views.project_summary(p, today) for p in chosen.select(repo.load_projects())]
         if as_json:
             render.emit_json({"today": today.isoformat(), "projects": summaries})
         else:
@@ -121,6 +119,7 @@ def _project(d: dict, lang: str) -> None:
         (word("owner", lang), d["owner"]),
         (word("status", lang), f"{status_label(d['status'], lang)} · {d['done']}/{d['total']} · {payout}"),
         (word("start", lang), d["start"] + (f" → {d['target']}" if d["target"] else "")),
+        *_account_lines(d, lang),
     ])
     render.out()
     headers = [word(k, lang) for k in ("task", "state", "assignee", "due", "depends", "documents")]
@@ -147,6 +146,21 @@ def _project(d: dict, lang: str) -> None:
         render.out(word("rejections", lang) + ":")
         for r in d["rejections"]:
             render.out(f"  {r['at']}  {render.clean(r['reason'])}  {render.clean(r['task'] or '')}  {render.clean(r['message'] or '')}")
+
+
+def _account_lines(d: dict, lang: str) -> list[tuple[str, str]]:
+    from storeops.labels import outcome_label, word
+
+    lines = []
+    account = [f"{word(k, lang)} {d['account'][k]}" for k in ("seller_id", "login_email", "store_url")
+               if d["account"].get(k)]
+    if account:
+        lines.append((word("account", lang), " · ".join(account)))
+    if d["archived"]:
+        closed = d["archived"]
+        lines.append((word("archived", lang), f"{closed['at']} {outcome_label(closed['outcome'], lang)}"
+                      + (f": {closed['reason']}" if closed["reason"] else "")))
+    return lines
 
 
 def _task(project, t: dict, lang: str) -> None:

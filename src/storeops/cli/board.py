@@ -1,0 +1,133 @@
+"""storeops board: projects as a kanban, one column per status."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from storeops.cli.common import (JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
+                                 STATUS_OPTION, language, open_repo)
+
+
+def board(
+    ctx: typer.Context,
+    platform: Optional[str] = PLATFORM_OPTION,
+    site: Optional[str] = SITE_OPTION,
+    owner: Optional[str] = OWNER_OPTION,
+    status_filter: Optional[str] = STATUS_OPTION,
+    since: Optional[str] = SINCE_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Show projects as a kanban: preparing, under review, approved, rejected, archived.
+
+    Columns side by side on a terminal; one section per column when piped.
+
+    \b
+    Examples:
+      storeops board
+      storeops board --platform amazon --owner alice
+      storeops --lang zh board --since 2026-10-01 --json
+    """
+    from storeops import actions, filters, render, views
+    from storeops.labels import status_label
+    from storeops.model import STATUSES
+
+    chosen = filters.build(platform, site, owner, status_filter, since)
+    repo = open_repo(ctx)
+    lang = language(ctx, repo)
+    today = actions.today(repo.config)
+    summaries = [views.project_summary(p, today) for p in chosen.select(repo.load_projects())]
+    columns = [{"status": status, "label": status_label(status, lang),
+                "projects": [s for s in summaries if s["status"] == status]}
+               for status in STATUSES if status_filter in (None, status)]
+    if as_json:
+        render.emit_json({"today": today.isoformat(), "filters": chosen.to_dict(), "columns": columns})
+    elif not summaries:
+        render.message("no projects match" if any(chosen.to_dict().values()) else
+                       "no projects (create one with `storeops new`)")
+    elif render.fancy():
+        _columns(columns, lang)
+    else:
+        _sections(columns, lang)
+
+
+def _card_lines(s: dict, lang: str) -> list[tuple[str, str | None]]:
+    """A card: (text, rich style) lines, already cleaned; the first line is the project id."""
+    from storeops import render
+    from storeops.labels import outcome_label, word
+
+    late = len(s["overdue"])
+    lines = [(render.clean(s["id"]), "bold red" if late else "bold"),
+             (render.clean(s["store"]), None),
+             (f"{s['platform']}-{s['site']} · {render.clean(s['owner'])}", "dim")]
+    if s["archived"]:
+        lines += [(outcome_label(s["archived"]["outcome"], lang), None), (s["archived"]["at"], "dim")]
+    else:
+        progress = f"{s['done']}/{s['total']}" + (f" · {word('overdue', lang)} {late}" if late else "")
+        lines.append((progress, "red" if late else None))
+        if s["next_task"]:
+            # the date first: on a narrow column the task name is what gets cut
+            lines.append(("→ " + (f"{s['next_due'][5:]} " if s["next_due"] else "") + s["next_task"], "dim"))
+    return lines
+
+
+def _columns(columns: list[dict], lang: str) -> None:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from storeops.render import console
+
+    grid = Table(show_lines=False, expand=True, header_style="bold", padding=(0, 1), show_edge=False)
+    for column in columns:
+        grid.add_column(f"{column['label']} ({len(column['projects'])})", overflow="fold", ratio=1)
+    cards = []
+    for column in columns:
+        parts = []
+        for summary in column["projects"]:
+            if parts:
+                parts.append(Text(""))
+            for i, (text, style) in enumerate(_card_lines(summary, lang)):
+                # ids are never cut (they are what you type next); other lines end in … when narrow
+                parts.append(Text(text, style=style or "", no_wrap=i > 0, overflow="fold" if i == 0 else "ellipsis"))
+        cards.append(Group(*parts) if parts else Text("-", style="dim"))
+    grid.add_row(*cards)
+    console().print(grid)
+
+
+def _sections(columns: list[dict], lang: str) -> None:
+    """Piped: a heading per column, then one aligned line per project (grep- and diff-friendly)."""
+    from storeops import render
+    from storeops.labels import outcome_label, word
+    from storeops.textcells import cell_width, fit
+
+    rows = []
+    for column in columns:
+        for s in column["projects"]:
+            progress = f"{s['done']}/{s['total']}"
+            if s["archived"]:
+                following, late = f"{outcome_label(s['archived']['outcome'], lang)} {s['archived']['at']}", ""
+            else:
+                following = f"→ {s['next_task']}" + (f" {s['next_due']}" if s["next_due"] else "") if s["next_task"] else ""
+                late = f"{word('overdue', lang)} ({len(s['overdue'])})" if s["overdue"] else ""
+            rows.append((column["status"], [s["id"], s["store"], f"{s['platform']}-{s['site']}", s["owner"],
+                                            progress, following, late]))
+    cells = [[render.clean(c) for c in row] for _, row in rows]
+    widths = [max([cell_width(r[i]) for r in cells] or [0]) for i in range(7)]
+    first = True
+    for column in columns:
+        if not first:
+            render.out()
+        first = False
+        render.out(f"{column['label']} ({len(column['projects'])})")
+        for (status, _), row in zip(rows, cells):
+            if status == column["status"]:
+                render.out("  " + "  ".join(fit(c, widths[i]) for i, c in enumerate(row)).rstrip())
+
+
+ORDER = 32
+
+
+def register(app: typer.Typer) -> None:
+    app.command("board")(board)

@@ -1,0 +1,170 @@
+"""storeops report rejections / workload: the retrospective and who carries what."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from storeops.cli.common import (JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
+                                 STATUS_OPTION, language, open_repo)
+
+report_app = typer.Typer(help="Retrospective reports.\n\nExample: storeops report rejections --since 2026-01-01",
+                         no_args_is_help=True)
+
+REJECTION_FORMATS = ("text", "json", "csv", "markdown")
+BAR_WIDTH = 30
+
+
+@report_app.command("rejections")
+def rejections(
+    ctx: typer.Context,
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
+                                        help="Only rejections on or after DATE (and projects not archived before it)."),
+    platform: Optional[str] = PLATFORM_OPTION,
+    site: Optional[str] = SITE_OPTION,
+    owner: Optional[str] = OWNER_OPTION,
+    status_filter: Optional[str] = STATUS_OPTION,
+    fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown", help="Output format."),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+) -> None:
+    """Count rejections by platform and reason code, with the platform's own words as examples.
+
+    \b
+    Examples:
+      storeops report rejections --since 2026-01-01
+      storeops report rejections --platform amazon --format markdown
+      storeops report rejections --format csv > rejections.csv
+    """
+    from storeops import filters, render, reports
+    from storeops.errors import UsageError
+    from storeops.labels import word
+    from storeops.sop import load_library
+
+    fmt = "json" if as_json else fmt
+    if fmt not in REJECTION_FORMATS:
+        raise UsageError(f"--format {fmt!r} is not a format", hint="one of " + ", ".join(REJECTION_FORMATS))
+    chosen = filters.build(platform, site, owner, status_filter, since)
+    repo = open_repo(ctx)
+    lang = language(ctx, repo)
+    report = reports.rejections(chosen.select(repo.load_projects()), load_library(repo.root), chosen.since)
+    if fmt == "json":
+        render.emit_json({"filters": chosen.to_dict(), **report})
+    elif fmt == "csv":
+        render.out(reports.csv_text(report, lang).rstrip("\n"))
+    elif fmt == "markdown":
+        render.out(reports.markdown(report, lang, word("rejections_by", lang)).rstrip("\n"))
+    elif not report["total"]:
+        render.message("no rejections recorded" + (f" since {report['since']}" if report["since"] else ""))
+    elif render.fancy():
+        _rejection_chart(report, lang)
+    else:
+        rows = reports.rejection_rows(report, lang)
+        render.table([word(k, lang) for k in ("platform", "reason", "count", "last", "example")],
+                     [[r["platform"], r["reason"], r["count"], r["last"], _short(r["example"], 70)] for r in rows])
+
+
+def _short(text: str, limit: int) -> str:
+    from storeops.textcells import cell_width, fit
+
+    return text if cell_width(text) <= limit else fit(text, limit).rstrip()
+
+
+def _rejection_chart(report: dict, lang: str) -> None:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from storeops import render
+    from storeops.labels import word
+    from storeops.reports import title_in
+
+    most = max(r["count"] for p in report["platforms"] for r in p["reasons"])
+    console = render.console()
+    width = bar_width(console.width)
+    heading = f"{word('rejections_by', lang)}: {report['total']}" + (f" (≥ {report['since']})" if report["since"] else "")
+    grid = Table(title=heading, title_justify="left", box=None, show_header=False, padding=(0, 1))
+    for _ in range(4):
+        grid.add_column()
+    for platform in report["platforms"]:
+        grid.add_row(Text(render.clean(platform["platform"]), style="bold"), Text(""),
+                     Text(str(platform["total"]), style="bold"), Text(""))
+        for reason in platform["reasons"]:
+            bar = "█" * max(1, round(reason["count"] * width / most))
+            about = [Text(render.clean(title_in(reason["title"], lang, reason["code"])), no_wrap=True,
+                          overflow="ellipsis")]
+            for example in reason["examples"][:1]:
+                # one line: the newest message, cut with … on a narrow terminal
+                about.append(Text(f"{example['at']} {example['project']}: “{render.clean(example['message'])}”",
+                                  style="dim", no_wrap=True, overflow="ellipsis"))
+            grid.add_row(Text("  " + render.clean(reason["code"])), Text(bar, style="dark_orange"),
+                         Text(str(reason["count"])), Group(*about))
+    console.print(grid)
+
+
+def bar_width(columns: int) -> int:
+    """Bars take a sixth of the terminal, between 10 and 30 cells: the words next to them matter more."""
+    return max(10, min(BAR_WIDTH, columns // 6))
+
+
+@report_app.command("workload")
+def workload(
+    ctx: typer.Context,
+    platform: Optional[str] = PLATFORM_OPTION,
+    site: Optional[str] = SITE_OPTION,
+    owner: Optional[str] = OWNER_OPTION,
+    status_filter: Optional[str] = STATUS_OPTION,
+    since: Optional[str] = SINCE_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Open tasks per person: how many, how many overdue, how many due soon.
+
+    Counts tasks of active projects by assignee; everyone on the team is
+    listed, idle people too. Project filters select which projects count.
+
+    \b
+    Examples:
+      storeops report workload
+      storeops report workload --platform amazon --json
+    """
+    from storeops import actions, filters, render, reports
+    from storeops.labels import word
+
+    chosen = filters.build(platform, site, owner, status_filter, since)
+    repo = open_repo(ctx)
+    lang = language(ctx, repo)
+    report = reports.workload(chosen.select(repo.load_projects()), repo.config, actions.today(repo.config))
+    if as_json:
+        render.emit_json({"filters": chosen.to_dict(), **report})
+        return
+    days = repo.config.policies.get("remind_days", 3)
+    headers = [word("person", lang), word("open", lang), word("late", lang), word("due_soon", lang).format(n=days)]
+    people = report["people"]
+    names = [r["person"] if r["person"] is not None else word("unassigned", lang) for r in people]
+    if not render.fancy():
+        render.table(headers, [[n, r["open"], r["overdue"], r["due_soon"]] for n, r in zip(names, people)])
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    most = max([r["open"] for r in people] + [1])
+    console = render.console()
+    width = bar_width(console.width)
+    grid = Table(title=f"{word('workload', lang)} · {report['today']}", title_justify="left", header_style="bold")
+    for header in headers:
+        grid.add_column(header, justify="right" if header != headers[0] else "left")
+    grid.add_column("")
+    for name, r in zip(names, people):
+        late = round(r["overdue"] * width / most)
+        rest = round(r["open"] * width / most) - late
+        bar = Text("█" * late, style="red") + Text("█" * max(rest, 0), style="cyan")
+        grid.add_row(Text(render.clean(name), style="" if r["on_team"] else "dim"), str(r["open"]),
+                     Text(str(r["overdue"]), style="bold red" if r["overdue"] else ""), str(r["due_soon"]), bar)
+    console.print(grid)
+
+
+ORDER = 70
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")

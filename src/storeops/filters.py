@@ -1,0 +1,54 @@
+"""The project filters every listing command shares: --platform, --site, --owner, --status, --since.
+
+One definition, so that `status`, `board`, `timeline` and the reports select
+the same projects for the same options.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from storeops.actions import user_date
+from storeops.errors import UsageError
+from storeops.model import STATUSES, Project
+from storeops.workflow import project_status
+
+STATUSES_TEXT = ", ".join(STATUSES)
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    platform: str | None = None
+    site: str | None = None
+    owner: str | None = None
+    status: str | None = None
+    # Projects closed (archived) before this date are left out; open ones always stay.
+    since: date | None = None
+
+    def accepts(self, project: Project) -> bool:
+        if self.platform is not None and project.platform != self.platform:
+            return False
+        if self.site is not None and project.site != self.site:
+            return False
+        if self.owner is not None and project.owner != self.owner:
+            return False
+        if self.since is not None and project.archived is not None and project.archived.at < self.since:
+            return False
+        return self.status is None or project_status(project) == self.status
+
+    def select(self, projects: list[Project]) -> list[Project]:
+        return [p for p in projects if self.accepts(p)]
+
+    def to_dict(self) -> dict:
+        return {"platform": self.platform, "site": self.site, "owner": self.owner, "status": self.status,
+                "since": self.since.isoformat() if self.since else None}
+
+
+def build(platform: str | None = None, site: str | None = None, owner: str | None = None,
+          status: str | None = None, since: str | None = None) -> ProjectFilter:
+    """A filter from command-line values; refuses an unknown status or a malformed date."""
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"--status {status!r} is not a status", hint=f"one of {STATUSES_TEXT}")
+    return ProjectFilter(platform=platform, site=site, owner=owner, status=status,
+                         since=user_date(since, "--since"))

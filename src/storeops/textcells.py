@@ -1,0 +1,44 @@
+"""User text made safe and measured for fixed-width output (terminal, CSV, markdown, mermaid, svg).
+
+The domain's writers use these; the CLI's own tables go through render.clean.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# bidi overrides reorder what a terminal shows; non-characters are not allowed in XML
+_HIDDEN = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff")
+
+
+def visible(text: str) -> str:
+    """One line with control characters shown as \\xNN (never interpreted by a terminal or parser)."""
+    out = []
+    for ch in str(text).replace("\r\n", "\n"):
+        if ch == "\n":
+            out.append(" ⏎ ")
+        elif ch == "\t":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or ch in _HIDDEN:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def cell_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1)
+               for ch in text)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut with … to at most `width` terminal cells, padded to exactly `width`."""
+    if cell_width(text) > width:
+        out, used = "", 0
+        for ch in text:
+            w = cell_width(ch)
+            if used + w > width - 1:
+                break
+            out, used = out + ch, used + w
+        text = out + "…"
+    return text + " " * (width - cell_width(text))
