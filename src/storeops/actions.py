@@ -319,14 +319,19 @@ def add_person(repo: StoresRepo, name: str, email: str, roles: list[str], key: s
         return person
 
 
-def set_person_key(repo: StoresRepo, name: str, key: str) -> tuple[Person, str | None]:
-    """Set or replace someone's public key; returns the person and their previous key."""
+def set_person_key(repo: StoresRepo, name: str | None, key: str) -> tuple[Person, str | None]:
+    """Set or replace someone's public key (yours without a name); returns the person and their previous key."""
     from storeops.vault import key_kind, normalize_key
 
     key = normalize_key(key)
     with repo.lock():
         config = repo.config
-        actor(repo)
+        who = actor(repo)
+        if name is None:
+            if who.person is None:
+                raise UsageError(f"you ({who.email}) are not on the team in storeops.yaml",
+                                 hint="name the person: storeops person key NAME ...")
+            name = who.person.name
         person = require_person(config, name)
         if person.age == key:
             raise UsageError(f"{name} already has this key")

@@ -195,7 +195,9 @@ def build_example(path: Path) -> int:
     try:
         ident = gitcmd.identity(next(p for p in (path.resolve(), *path.resolve().parents) if p.exists()))
         name = person_name_from(ident.name, ident.email)
-        if all(p.name != name and p.email != ident.email for p in team):
+        if all(p.email != ident.email for p in team):
+            if any(p.name == name for p in team):
+                name = "you"
             team.append(Person(name, ident.email, ("ops", "admin")))
     except Exception:  # no identity: the demo still works, you just act as a guest
         pass

@@ -59,7 +59,7 @@ def _one_key(age_recipient: str | None, ssh_key: str | None, required: bool) -> 
 @person_app.command("key")
 def key(
     ctx: typer.Context,
-    name: str = typer.Argument(..., metavar="NAME", help="The person."),
+    name: Optional[str] = typer.Argument(None, metavar="NAME", help="The person (default: you)."),
     age_recipient: Optional[str] = typer.Option(None, "--age-recipient", metavar="age1...",
                                                 help="Their age public key."),
     ssh_key: Optional[str] = typer.Option(None, "--ssh-key", metavar='"ssh-ed25519 ..."',
@@ -70,8 +70,9 @@ def key(
     Documents encrypted earlier stay readable only with the old key until
     someone runs `storeops rekey`.
 
-    Example:
+    Examples:
       storeops person key carol --age-recipient age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+      storeops person key --age-recipient "$(storeops keygen)"
     """
     from storeops import actions, render
 
