@@ -323,13 +323,31 @@ class LogQuery:
     action: str | None = None
 
 
-def log(root: Path, config: Config, query: LogQuery) -> list[Event]:
-    """Events newest first, from every commit that touched projects/ (hand edits and merges included)."""
-    from zoneinfo import ZoneInfo
+@dataclass(frozen=True)
+class Step:
+    """One commit's change to one project file: the version it left, and what changed."""
+    commit: Commit
+    path: str
+    project: str
+    new: Project | Unreadable | None      # None: the commit deleted the file
+    changes: tuple[Change, ...]
 
-    zone = ZoneInfo(config.timezone)
-    commits = read_commits(root, ["HEAD"], [PROJECTS])
-    followed = {f"{PROJECTS}{query.project}.yaml"} if query.project else None
+    @property
+    def via(self) -> str:
+        return "merge" if self.commit.is_merge else ("storeops" if self.commit.actions else "hand")
+
+
+def walk(root: Path, project: str | None = None, select=None, own_path: bool = False) -> list[Step]:
+    """Every commit's change to each project file, in git's order (newest first); one git log, one cat-file.
+
+    `project` keeps that project's steps, following renames back; `own_path`
+    reads the history of its file alone, which is faster in a big repository
+    but starts at the last rename. `select(commit)` leaves commits out before
+    any blob is read.
+    """
+    path_spec = f"{PROJECTS}{project}.yaml"
+    commits = read_commits(root, ["HEAD"], [path_spec if project and own_path else PROJECTS])
+    followed = {path_spec} if project else None
     chosen: list[tuple[Commit, FileChange]] = []
     earlier: dict[str, str] = {}
     for commit in commits:
@@ -343,9 +361,9 @@ def log(root: Path, config: Config, query: LogQuery) -> list[Event]:
                     continue
                 if change.status == "R":
                     followed.add(change.old_path)  # the project's history before a rename
-            if _selected(commit, config, zone, query):
+            if select is None or select(commit):
                 chosen.append((commit, change))
-    events: list[Event] = []
+    steps: list[Step] = []
     with Blobs(root) as blobs:
         versions = Versions(blobs)
         versions.earlier = earlier
@@ -356,15 +374,26 @@ def log(root: Path, config: Config, query: LogQuery) -> list[Event]:
                 names += [f"{parent}:{change.path}" for parent in commit.parents[1:]]
         versions.load(names)
         for commit, change in chosen:
-            person = config.person_by_email(commit.author_email)
-            via = "merge" if commit.is_merge else ("storeops" if commit.actions else "hand")
-            project = _project_id(change, versions)
-            for item in file_changes(commit, change, versions):
-                if query.action and item.action != query.action:
-                    continue
-                events.append(Event(commit=commit, project=project, path=change.path, change=item,
-                                    who=person.name if person else commit.author_name,
-                                    person=person.name if person else None, via=via))
+            steps.append(Step(commit=commit, path=change.path, project=_project_id(change, versions),
+                              new=versions.get(change.new_blob),
+                              changes=tuple(file_changes(commit, change, versions))))
+    return steps
+
+
+def log(root: Path, config: Config, query: LogQuery) -> list[Event]:
+    """Events newest first, from every commit that touched projects/ (hand edits and merges included)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(config.timezone)
+    events: list[Event] = []
+    for step in walk(root, query.project, lambda commit: _selected(commit, config, zone, query)):
+        person = config.person_by_email(step.commit.author_email)
+        for item in step.changes:
+            if query.action and item.action != query.action:
+                continue
+            events.append(Event(commit=step.commit, project=step.project, path=step.path, change=item,
+                                who=person.name if person else step.commit.author_name,
+                                person=person.name if person else None, via=step.via))
     # newest first by when it was written; ties keep git's order (children before parents)
     return sorted(events, key=lambda e: e.commit.date, reverse=True)
 
