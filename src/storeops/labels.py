@@ -112,6 +112,16 @@ WORDS = {
     "projects": {"en": "projects", "zh": "项目"},
     "plan": {"en": "plan", "zh": "计划"},
     "actual": {"en": "actual", "zh": "实际"},
+    "cycle_time": {"en": "Cycle time in days (median, p90)", "zh": "周期天数（中位数、P90）"},
+    "step": {"en": "step", "zh": "步骤"},
+    "samples": {"en": "n", "zh": "次数"},
+    "median": {"en": "median", "zh": "中位数"},
+    "p90": {"en": "p90", "zh": "P90"},
+    "review_wait": {"en": "review wait", "zh": "平台审核等待"},
+    "to_approval": {"en": "created → approved", "zh": "创建 → 通过"},
+    "to_archive": {"en": "created → archived", "zh": "创建 → 归档"},
+    "waiting": {"en": "waiting", "zh": "等待中"},
+    "all_platforms": {"en": "(all)", "zh": "（全部）"},
 }
 
 OUTCOME = {

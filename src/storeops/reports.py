@@ -1,7 +1,8 @@
-"""Retrospective reports: rejections by platform and reason, open work per person.
+"""Retrospective reports: rejections by platform and reason, open work per person, cycle-time writers.
 
 Each report is a plain dict (the --json shape); `csv_text` and `markdown`
-write the rejection report for spreadsheets and pull-request comments.
+write the rejection report for spreadsheets and pull-request comments,
+`cycle_csv` and `cycle_markdown` the cycle-time report (cycletime.report).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from datetime import date, timedelta
 from typing import Mapping
 
 from storeops.config import Config
-from storeops.labels import word
-from storeops.model import Project
+from storeops.labels import outcome_label, word
+from storeops.model import OUTCOMES, Project
 from storeops.textcells import visible
 from storeops.workflow import FINISHED, is_overdue
 
@@ -160,3 +161,101 @@ def workload(projects: list[Project], config: Config, today: date) -> dict:
     rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["person"] is None, r["person"] or ""))
     return {"today": today.isoformat(), "due_soon_until": soon.isoformat(), "people": rows,
             "open": sum(r["open"] for r in rows), "overdue": sum(r["overdue"] for r in rows)}
+
+
+# ---- cycle time (the numbers come from cycletime.report) ----
+
+ALL = "(all)"
+CYCLE_COLUMNS = ["platform", "measure", "item", "count", "median_days", "p90_days", "open", "share"]
+PROJECT_MEASURES = ("to_approval", "to_archive")
+
+
+def cycle_blocks(report: dict) -> list[tuple[str | None, dict]]:
+    """(platform, numbers) per platform, then (None, all platforms) when there is more than one."""
+    blocks: list[tuple[str | None, dict]] = [(p["platform"], p) for p in report["platforms"]]
+    if len(blocks) > 1:
+        blocks.append((None, report["overall"]))
+    return blocks
+
+
+def cycle_rows(report: dict) -> list[dict]:
+    """One flat row per platform and measure: the csv file, easy to pivot in a spreadsheet."""
+    rows = []
+
+    def row(platform, measure, item, numbers, open_, share=None):
+        rows.append({"platform": platform, "measure": measure, "item": item, "count": numbers["count"],
+                     "median_days": numbers.get("median"), "p90_days": numbers.get("p90"), "open": open_,
+                     "share": share})
+
+    for platform, block in cycle_blocks(report):
+        name = platform if platform is not None else ALL
+        for step in block.get("steps", []):
+            row(name, "step", step["task"], step, step["open"])
+        row(name, "review_wait", "", block["review_wait"], block["review_wait"]["waiting"])
+        for measure in PROJECT_MEASURES:
+            row(name, measure, "", block[measure], None)
+        outcomes = block["outcomes"]
+        for outcome in OUTCOMES:
+            row(name, "outcome", outcome, {"count": outcomes[outcome]}, None, outcomes["rates"][outcome])
+    return rows
+
+
+def cycle_csv(report: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CYCLE_COLUMNS)
+    for row in cycle_rows(report):
+        writer.writerow([_spreadsheet_safe(row[c]) if c in ("platform", "item") else ("" if row[c] is None else row[c])
+                         for c in CYCLE_COLUMNS])
+    return out.getvalue()
+
+
+def days_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def duration_table(report: dict, language: str) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the durations: each step, the review wait, the project lead times."""
+    headers = [word(k, language) for k in ("platform", "step", "samples", "median", "p90", "open")]
+    rows = []
+    for platform, block in cycle_blocks(report):
+        name = platform if platform is not None else word("all_platforms", language)
+        for step in block.get("steps", []):
+            rows.append([name, step["task"], str(step["count"]), days_text(step["median"]), days_text(step["p90"]),
+                         str(step["open"])])
+        wait = block["review_wait"]
+        rows.append([name, word("review_wait", language), str(wait["count"]), days_text(wait["median"]),
+                     days_text(wait["p90"]), str(wait["waiting"])])
+        for measure in PROJECT_MEASURES:
+            numbers = block[measure]
+            rows.append([name, word(measure, language), str(numbers["count"]), days_text(numbers["median"]),
+                         days_text(numbers["p90"]), ""])
+    return headers, rows
+
+
+def outcome_text(outcomes: dict, outcome: str) -> str:
+    rate = outcomes["rates"][outcome]
+    return str(outcomes[outcome]) if rate is None else f"{outcomes[outcome]} ({rate:.0%})"
+
+
+def outcome_table(report: dict, language: str) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the outcomes of archived projects, count and share per outcome."""
+    headers = [word("platform", language), word("archived", language)] + [outcome_label(o, language) for o in OUTCOMES]
+    rows = []
+    for platform, block in cycle_blocks(report):
+        outcomes = block["outcomes"]
+        rows.append([platform if platform is not None else word("all_platforms", language), str(outcomes["archived"])]
+                    + [outcome_text(outcomes, o) for o in OUTCOMES])
+    return headers, rows
+
+
+def cycle_markdown(report: dict, language: str) -> str:
+    lines = [f"### {md_escape(word('cycle_time', language))}", ""]
+    if report["since"]:
+        lines += [f"≥ {report['since']}", ""]
+    for headers, rows, numeric in (duration_table(report, language) + (2,), outcome_table(report, language) + (1,)):
+        lines.append("| " + " | ".join(md_escape(h) for h in headers) + " |")
+        lines.append("|" + "---|" * numeric + "---:|" * (len(headers) - numeric))
+        lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+        lines.append("")
+    return "\n".join(lines)

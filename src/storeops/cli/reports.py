@@ -1,4 +1,4 @@
-"""storeops report rejections / workload: the retrospective and who carries what."""
+"""storeops report rejections / workload / cycle-time: the retrospective, who carries what, how long it takes."""
 
 from __future__ import annotations
 
@@ -160,6 +160,136 @@ def workload(
         bar = Text("█" * late, style="red") + Text("█" * max(rest, 0), style="cyan")
         grid.add_row(Text(render.clean(name), style="" if r["on_team"] else "dim"), str(r["open"]),
                      Text(str(r["overdue"]), style="bold red" if r["overdue"] else ""), str(r["due_soon"]), bar)
+    console.print(grid)
+
+
+@report_app.command("cycle-time")
+def cycle_time(
+    ctx: typer.Context,
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
+                                        help="Only intervals that ended on or after DATE (and projects not archived "
+                                             "before it)."),
+    platform: Optional[str] = PLATFORM_OPTION,
+    site: Optional[str] = SITE_OPTION,
+    owner: Optional[str] = OWNER_OPTION,
+    status_filter: Optional[str] = STATUS_OPTION,
+    fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown", help="Output format."),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+) -> None:
+    """Days per step and per platform, read from git history: median and p90, and outcome rates.
+
+    For each step (task id): days from its first in_progress to done. For
+    platform steps (external): each wait from in_progress/submitted to the
+    platform's answer (done or rejected). For projects: days from creation to
+    first approval and to archive. Outcomes: opened / failed / abandoned
+    among archived projects.
+
+    \b
+    Examples:
+      storeops report cycle-time
+      storeops report cycle-time --platform amazon --since 2026-01-01 --format markdown
+      storeops report cycle-time --format csv > cycle-time.csv
+    """
+    from storeops import cycletime, filters, render, reports
+    from storeops.errors import UsageError
+
+    fmt = "json" if as_json else fmt
+    if fmt not in REJECTION_FORMATS:
+        raise UsageError(f"--format {fmt!r} is not a format", hint="one of " + ", ".join(REJECTION_FORMATS))
+    chosen = filters.build(platform, site, owner, status_filter, since)
+    repo = open_repo(ctx)
+    lang = language(ctx, repo)
+    projects = chosen.select(repo.load_projects())
+    report = cycletime.report(projects, cycletime.trails(repo.root), repo.config.timezone, chosen.since)
+    if fmt == "json":
+        render.emit_json({"filters": chosen.to_dict(), **report})
+    elif fmt == "csv":
+        render.out(reports.cycle_csv(report).rstrip("\n"))
+    elif not projects:
+        render.message("no projects match" if any(chosen.to_dict().values()) else
+                       "no projects (create one with `storeops new`)")
+    elif fmt == "markdown":
+        render.out(reports.cycle_markdown(report, lang).rstrip("\n"))
+    elif render.fancy():
+        _cycle_chart(report, lang)
+    else:
+        from storeops.labels import word
+
+        headers, rows = reports.duration_table(report, lang)
+        render.table(headers, rows, title=word("cycle_time", lang) + (f" (≥ {report['since']})" if report["since"] else ""))
+        render.out()
+        render.table(*reports.outcome_table(report, lang))
+
+
+def _label_width(blocks: list, lang: str) -> int:
+    """The widest first cell: platform lines ("tiktok-shop · 12 projects") and indented step names."""
+    from storeops.labels import word
+    from storeops.textcells import cell_width, visible
+
+    labels = [f"{visible(p or '')} · {b['projects']} {word('projects', lang)}" for p, b in blocks]
+    labels += ["  " + visible(s["task"]) for _, b in blocks for s in b.get("steps", [])]
+    labels += ["  " + word(k, lang) for k in ("review_wait", "to_approval", "to_archive")]
+    return max(cell_width(label) for label in labels)
+
+
+def _cycle_chart(report: dict, lang: str) -> None:
+    """Bars: solid to the median, light on to the p90; steps and projects each on their own scale."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from storeops import render
+    from storeops.labels import outcome_label, word
+    from storeops.model import OUTCOMES
+    from storeops.reports import PROJECT_MEASURES, cycle_blocks, days_text, outcome_text
+
+    blocks = cycle_blocks(report)
+    step_most = max([s["p90"] or 0 for _, b in blocks for s in b.get("steps", [])]
+                    + [b["review_wait"]["p90"] or 0 for _, b in blocks] + [0.1])
+    project_most = max([b[m]["p90"] or 0 for _, b in blocks for m in PROJECT_MEASURES] + [0.1])
+    console = render.console()
+    width = bar_width(console.width)
+
+    def bar(numbers: dict, most: float) -> Text:
+        if numbers["median"] is None:
+            return Text("")
+        solid = max(1, round(numbers["median"] * width / most))
+        return Text("█" * solid + "░" * max(0, round(numbers["p90"] * width / most) - solid))
+
+    heading = word("cycle_time", lang) + (f" · ≥ {report['since']}" if report["since"] else "")
+    grid = Table(title=heading, title_justify="left", box=None, header_style="bold", padding=(0, 1))
+    grid.add_column("", no_wrap=True, overflow="ellipsis", min_width=min(_label_width(blocks, lang), console.width // 3))
+    for name in ("samples", "median", "p90"):
+        grid.add_column(word(name, lang), justify="right", no_wrap=True, min_width=max(4, len(word(name, lang))))
+    grid.add_column("", no_wrap=True, min_width=width)
+    grid.add_column("", no_wrap=True, overflow="ellipsis")
+    colours = {"opened": "green", "failed": "red", "abandoned": "grey50"}
+
+    def numbers_row(label: str, numbers: dict, most: float, extra: str = "", style: str = "cyan") -> None:
+        grid.add_row(Text("  " + label), str(numbers["count"]), days_text(numbers["median"]), days_text(numbers["p90"]),
+                     Text(bar(numbers, most).plain, style=style), Text(extra, style="dim"))
+
+    for platform, block in blocks:
+        name = render.clean(platform) if platform is not None else word("all_platforms", lang)
+        count = block["projects"]
+        grid.add_row(Text(f"{name} · {count} {word('project' if count == 1 else 'projects', lang)}", style="bold"))
+        for step in block.get("steps", []):
+            numbers_row(render.clean(step["task"]), step, step_most,
+                        f"{step['open']} {word('open', lang)}" if step["open"] else "")
+        wait = block["review_wait"]
+        if wait["count"] or wait["waiting"]:
+            numbers_row(word("review_wait", lang), wait, step_most,
+                        f"{wait['waiting']} {word('waiting', lang)}" if wait["waiting"] else "")
+        for measure in PROJECT_MEASURES:
+            if block[measure]["count"]:
+                numbers_row(word(measure, lang), block[measure], project_most, style="magenta")
+        outcomes = block["outcomes"]
+        if outcomes["archived"]:
+            shares = Text()
+            for outcome in OUTCOMES:
+                shares.append("█" * round(outcomes["rates"][outcome] * width), style=colours[outcome])
+            about = " · ".join(f"{outcome_label(o, lang)} {outcome_text(outcomes, o)}" for o in OUTCOMES
+                               if outcomes[o])
+            grid.add_row("  " + word("archived", lang), str(outcomes["archived"]), "", "", shares, about)
     console.print(grid)
 
 
