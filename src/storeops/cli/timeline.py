@@ -32,6 +32,8 @@ def timeline(
 ) -> None:
     """Show a Gantt chart of tasks: the plan from due dates, today marked, overdue in red.
 
+    Under each task that has begun, "↳ actual" shows when it really ran, from
+    git history: its first in_progress to done (to today while it is open).
     `mermaid` prints a gantt block for GitHub markdown (issues, pull requests);
     `svg` writes one self-contained image (no scripts, nothing fetched).
     ✗ marks a rejection, ◆ a booked appointment.
@@ -42,7 +44,7 @@ def timeline(
       storeops timeline --platform amazon --format mermaid
       storeops timeline --format svg --output timeline.svg
     """
-    from storeops import actions, filters, render
+    from storeops import actions, cycletime, filters, render
     from storeops import timeline as gantt
     from storeops.errors import UsageError
     from storeops.sop import load_library
@@ -60,7 +62,10 @@ def timeline(
         projects = [repo.load_project(project_id)]
     else:
         projects = chosen.select(repo.load_projects())
-    chart = gantt.build(projects, today, lang, durations=gantt.sop_durations(load_library(repo.root)))
+    # one project: only its own file's history is read, so the chart stays quick in a big repository
+    trails = cycletime.trails(repo.root, project_id)
+    chart = gantt.build(projects, today, lang, durations=gantt.sop_durations(load_library(repo.root)),
+                        actuals=cycletime.actuals(projects, trails, today, repo.config.timezone))
     title = f"{projects[0].id} · {projects[0].store}" if project_id else f"{repo.config.team} · storeops timeline"
     if as_json:
         render.emit_json(gantt.to_dict(chart))
