@@ -18,7 +18,11 @@ ALICE = ("Alice Admin", "alice@example.com")
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory, monkeypatch):
-    home = tmp_path_factory.mktemp("home")
+    return isolate(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+def isolate(monkeypatch, home: Path) -> Path:
+    """HOME, git's config and identity (Alice) inside `home`; nothing from the environment leaks in."""
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -67,7 +71,10 @@ def cli():
 @pytest.fixture
 def stores(tmp_path) -> Path:
     """A fresh stores repo with a team: alice (admin, lead), bob (ops), carol (finance), dave (legal)."""
-    root = tmp_path / "stores"
+    return make_stores(tmp_path / "stores")
+
+
+def make_stores(root: Path) -> Path:
     assert run_cli("init", str(root), "--name", "Test Team", "--timezone", "Asia/Shanghai").exit_code == 0
     for name, role in (("bob", "ops"), ("carol", "finance"), ("dave", "legal")):
         result = run_cli("-C", str(root), "person", "add", name, "--email", f"{name}@example.com", "--role", role)
