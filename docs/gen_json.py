@@ -31,6 +31,7 @@ COMMANDS = [
     (["remind", "--days", "7"], "What is due (`--format json` is the same)."),
     (["report", "rejections"], "Rejections by platform and reason."),
     (["report", "workload"], "Open and overdue tasks per person."),
+    (["report", "cycle-time"], "Days per step and platform from git history, review waits, lead times, outcomes."),
     (["rekey", "--dry-run"], "What `rekey` re-encrypts (or would, with `--dry-run`)."),
     (["secret", "list", "acme-amazon-us"], "A project's secrets: hints and readers, never values."),
     (["sop", "list"], "The SOP library."),

@@ -158,6 +158,7 @@ class _Tally:
 
     def to_dict(self, with_steps: bool) -> dict:
         archived = sum(self.outcomes.values())
+        rates = {k: round(n / archived, 4) if archived else None for k, n in self.outcomes.items()}
         out = {"projects": self.projects}
         if with_steps:
             order = sorted(self.steps, key=lambda task: (self.place[task], task))
@@ -167,14 +168,13 @@ class _Tally:
             "review_wait": {**stats(self.waits), "waiting": self.waiting},
             "to_approval": stats(self.to_approval),
             "to_archive": stats(self.to_archive),
-            "outcomes": {"archived": archived, **self.outcomes,
-                         "rates": {k: round(n / archived, 4) if archived else None for k, n in self.outcomes.items()}},
+            "outcomes": {"archived": archived, **self.outcomes, "rates": rates},
         })
         return out
 
 
 def report(projects: list[Project], found: dict[str, Trail], timezone: str, since: date | None = None) -> dict:
-    """Cycle times of `projects` (already filtered) from their trails; intervals that ended before `since` left out."""
+    """Cycle times of `projects` (already filtered) from their trails; what ended before `since` is left out."""
     zone = ZoneInfo(timezone)
 
     def counts(end: datetime) -> bool:
@@ -224,7 +224,7 @@ def report(projects: list[Project], found: dict[str, Trail], timezone: str, sinc
 
 def actuals(projects: list[Project], found: dict[str, Trail], today: date,
             timezone: str) -> dict[tuple[str, str], Interval]:
-    """(project, task) → first started … done, or … today while the task is open (… archived for a closed project)."""
+    """(project, task) → first started … done, or … today while open (… the archive day for a closed project)."""
     zone = ZoneInfo(timezone)
     out: dict[tuple[str, str], Interval] = {}
     for project in projects:

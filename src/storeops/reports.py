@@ -205,8 +205,8 @@ def cycle_csv(report: dict) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CYCLE_COLUMNS)
     for row in cycle_rows(report):
-        writer.writerow([_spreadsheet_safe(row[c]) if c in ("platform", "item") else ("" if row[c] is None else row[c])
-                         for c in CYCLE_COLUMNS])
+        writer.writerow([_spreadsheet_safe(row[c]) if c in ("platform", "item") else
+                         ("" if row[c] is None else row[c]) for c in CYCLE_COLUMNS])
     return out.getvalue()
 
 
@@ -240,7 +240,8 @@ def outcome_text(outcomes: dict, outcome: str) -> str:
 
 def outcome_table(report: dict, language: str) -> tuple[list[str], list[list[str]]]:
     """Headers and rows of the outcomes of archived projects, count and share per outcome."""
-    headers = [word("platform", language), word("archived", language)] + [outcome_label(o, language) for o in OUTCOMES]
+    headers = [word("platform", language), word("archived", language)]
+    headers += [outcome_label(o, language) for o in OUTCOMES]
     rows = []
     for platform, block in cycle_blocks(report):
         outcomes = block["outcomes"]

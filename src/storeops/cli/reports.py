@@ -216,7 +216,8 @@ def cycle_time(
         from storeops.labels import word
 
         headers, rows = reports.duration_table(report, lang)
-        render.table(headers, rows, title=word("cycle_time", lang) + (f" (≥ {report['since']})" if report["since"] else ""))
+        since_text = f" (≥ {report['since']})" if report["since"] else ""
+        render.table(headers, rows, title=word("cycle_time", lang) + since_text)
         render.out()
         render.table(*reports.outcome_table(report, lang))
 
@@ -249,15 +250,16 @@ def _cycle_chart(report: dict, lang: str) -> None:
     console = render.console()
     width = bar_width(console.width)
 
-    def bar(numbers: dict, most: float) -> Text:
+    def bar(numbers: dict, most: float) -> str:
         if numbers["median"] is None:
-            return Text("")
+            return ""
         solid = max(1, round(numbers["median"] * width / most))
-        return Text("█" * solid + "░" * max(0, round(numbers["p90"] * width / most) - solid))
+        return "█" * solid + "░" * max(0, round(numbers["p90"] * width / most) - solid)
 
     heading = word("cycle_time", lang) + (f" · ≥ {report['since']}" if report["since"] else "")
     grid = Table(title=heading, title_justify="left", box=None, header_style="bold", padding=(0, 1))
-    grid.add_column("", no_wrap=True, overflow="ellipsis", min_width=min(_label_width(blocks, lang), console.width // 3))
+    label_width = min(_label_width(blocks, lang), console.width // 3)
+    grid.add_column("", no_wrap=True, overflow="ellipsis", min_width=label_width)
     for name in ("samples", "median", "p90"):
         grid.add_column(word(name, lang), justify="right", no_wrap=True, min_width=max(4, len(word(name, lang))))
     grid.add_column("", no_wrap=True, min_width=width)
@@ -265,14 +267,16 @@ def _cycle_chart(report: dict, lang: str) -> None:
     colours = {"opened": "green", "failed": "red", "abandoned": "grey50"}
 
     def numbers_row(label: str, numbers: dict, most: float, extra: str = "", style: str = "cyan") -> None:
-        grid.add_row(Text("  " + label), str(numbers["count"]), days_text(numbers["median"]), days_text(numbers["p90"]),
-                     Text(bar(numbers, most).plain, style=style), Text(extra, style="dim"))
+        grid.add_row(Text("  " + label), str(numbers["count"]), days_text(numbers["median"]),
+                     days_text(numbers["p90"]), Text(bar(numbers, most), style=style), Text(extra, style="dim"))
 
     for platform, block in blocks:
         name = render.clean(platform) if platform is not None else word("all_platforms", lang)
         count = block["projects"]
         grid.add_row(Text(f"{name} · {count} {word('project' if count == 1 else 'projects', lang)}", style="bold"))
         for step in block.get("steps", []):
+            if not (step["count"] or step["open"]):
+                continue  # begun only in projects closed since: nothing to draw
             numbers_row(render.clean(step["task"]), step, step_most,
                         f"{step['open']} {word('open', lang)}" if step["open"] else "")
         wait = block["review_wait"]
