@@ -181,7 +181,7 @@ def cycle_time(
     For each step (task id): days from its first in_progress to done. For
     platform steps (external): each wait from in_progress/submitted to the
     platform's answer (done or rejected). For projects: days from creation to
-    first approval and to archive. Outcomes: opened / failed / abandoned
+    first approval and to archive. Outcomes: opened / abandoned / failed
     among archived projects.
 
     \b
