@@ -13,7 +13,7 @@ from storeops.cli.common import JSON_OPTION, open_repo
 
 def check(
     ctx: typer.Context,
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="[PATH]...", help="Only these project files or folders."),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="PATH", help="Only these project files or folders."),
     base: Optional[str] = typer.Option(
         None, "--base", metavar="REF",
         help="Instead: check every commit in REF..HEAD (a pull request): legal transitions, approvals committed "

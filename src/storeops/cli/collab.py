@@ -99,7 +99,7 @@ def merge_file(
     base: Path = typer.Argument(..., metavar="BASE", help="%O: the common ancestor's version."),
     ours: Path = typer.Argument(..., metavar="OURS", help="%A: our version; the result is written here."),
     theirs: Path = typer.Argument(..., metavar="THEIRS", help="%B: their version."),
-    shown: Optional[str] = typer.Argument(None, metavar="[PATH]", help="%P: the file's path, for messages."),
+    shown: Optional[str] = typer.Argument(None, metavar="PATH", help="%P: the file's path, for messages."),
 ) -> None:
     """Git merge driver for project files (registered by init, doctor and sync; git runs it).
 

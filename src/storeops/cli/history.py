@@ -13,7 +13,7 @@ FORMATS = ("text", "markdown", "json")
 
 def log(
     ctx: typer.Context,
-    project_id: Optional[str] = typer.Argument(None, metavar="[PROJECT]", help="Only this project (renames followed)."),
+    project_id: Optional[str] = typer.Argument(None, metavar="PROJECT", help="Only this project (renames followed)."),
     since: Optional[str] = typer.Option(None, "--since", metavar="DATE", help="From this day on (team timezone)."),
     until: Optional[str] = typer.Option(None, "--until", metavar="DATE", help="Up to and including this day."),
     author: Optional[str] = typer.Option(None, "--author", metavar="PERSON",
@@ -87,7 +87,7 @@ def _table(events, timezone: str, lang: str, with_project: bool) -> None:
 
 def diff(
     ctx: typer.Context,
-    spec: Optional[str] = typer.Argument(None, metavar="[BASE..HEAD]",
+    spec: Optional[str] = typer.Argument(None, metavar="BASE..HEAD",
                                          help="A..B, A...B (from their merge base, as for a pull request) or REV "
                                               "(REV against the work tree); default: HEAD against the work tree."),
     fmt: str = typer.Option("text", "--format", metavar="text|markdown|json", help="Output format."),

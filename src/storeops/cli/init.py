@@ -12,7 +12,7 @@ from storeops.cli.common import state
 
 def init(
     ctx: typer.Context,
-    path: Optional[Path] = typer.Argument(None, metavar="[PATH]", help="Folder to initialise (default: here)."),
+    path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Folder to initialise (default: here)."),
     name: Optional[str] = typer.Option(None, "--name", help="Team name (default: the folder's name)."),
     timezone: str = typer.Option("UTC", "--timezone", metavar="TZ", help="IANA timezone, e.g. Asia/Shanghai."),
     language: str = typer.Option("en", "--language", metavar="en|zh", help="Interface language."),

@@ -25,7 +25,7 @@ def _path(name: str):
 
 
 @schema_app.command("path")
-def path(name: Optional[str] = typer.Argument(None, metavar="[NAME]", help=NAMES_HELP)) -> None:
+def path(name: Optional[str] = typer.Argument(None, metavar="NAME", help=NAMES_HELP)) -> None:
     """Print the path of a schema file (or of the schemas folder).
 
     Example:

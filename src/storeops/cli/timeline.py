@@ -20,7 +20,7 @@ STYLES = {"done": "green", "active": "cyan", "todo": "grey50", "dim": "grey50", 
 
 def timeline(
     ctx: typer.Context,
-    project_id: Optional[str] = typer.Argument(None, metavar="[PROJECT]", help="One project (default: all that match)."),
+    project_id: Optional[str] = typer.Argument(None, metavar="PROJECT", help="One project (default: all that match)."),
     fmt: str = typer.Option("text", "--format", metavar="text|mermaid|svg", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH", help="Write to PATH instead of stdout."),
     platform: Optional[str] = PLATFORM_OPTION,
