@@ -90,3 +90,16 @@ def test_status_json_lists_the_new_project(stores, mini):
     [row] = data["projects"]
     assert row["id"] == "mini-us" and row["status"] == "preparing"
     assert row["done"] == 0 and row["total"] == 5 and row["next_task"] == "licence"
+
+
+def test_new_refuses_a_target_before_the_start(stores, mini):
+    _refused(stores, "mini", "--store", "X", "--owner", "bob", "--start", "2027-01-15", "--target", "2026-12-01",
+             message="--target 2026-12-01 is before the start 2027-01-15")
+
+
+def test_new_warns_when_nobody_can_approve_a_gate(stores, mini):
+    result = run_cli("-C", str(stores), "person", "remove", "carol")
+    assert result.exit_code == 0
+    result = run_cli("-C", str(stores), "new", "mini", "--store", "Gated", "--owner", "bob")
+    assert result.exit_code == 0
+    assert "nobody on the team holds the finance role, which must approve bank" in result.stderr

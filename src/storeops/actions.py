@@ -138,11 +138,25 @@ def new_project(repo: StoresRepo, sop_id: str, *, store: str, owner: str, projec
         project = sop_instantiate(sop, project_id, store, owner, site, start_date or today(config),
                                   target_date, category, entity, config)
         warnings = []
+        if target_date and target_date < project.start:
+            raise UsageError(f"--target {target_date.isoformat()} is before the start {project.start.isoformat()}")
+        for role, gated in _gates_without_holders(project, config).items():
+            warnings.append(f"nobody on the team holds the {role} role, which must approve {', '.join(gated)} "
+                            f"(storeops person add NAME --email E --role {role})")
         last_due = max((t.due for t in project.tasks if t.due), default=None)
         if target_date and last_due and last_due > target_date:
             warnings.append(f"the plan ends {last_due.isoformat()}, after the target {target_date.isoformat()}")
         save_project(repo, project, f"new {project.id}: {sop.pin} for {store}", "new", who)
         return project, warnings
+
+
+def _gates_without_holders(project: Project, config: Config) -> dict[str, list[str]]:
+    missing: dict[str, list[str]] = {}
+    for task in project.tasks:
+        role = task.requires_approval
+        if role and not any(p.name != task.assignee for p in config.holders(role)):
+            missing.setdefault(role, []).append(task.id)
+    return missing
 
 
 def sop_instantiate(sop, project_id, store, owner, site, start, target, category, entity, config):

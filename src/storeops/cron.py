@@ -32,6 +32,17 @@ def utc_schedule(at: time, tz_name: str, on: date) -> tuple[int, int, str]:
     return utc.minute, utc.hour, _WEEKDAYS[shift]
 
 
+def _executable() -> str:
+    """The storeops that runs now, by absolute path: cron's PATH does not know a virtualenv."""
+    import shutil
+    import sys
+
+    found = shutil.which("storeops")
+    if found:
+        return shlex.quote(str(Path(found).resolve()))
+    return f"{shlex.quote(sys.executable)} -m storeops"
+
+
 def example(at_text: str, tz_name: str, webhook_format: str, root: Path | None, on: date | None = None) -> str:
     at = parse_time(at_text)
     minute, hour, weekdays = utc_schedule(at, tz_name, on or date.today())
@@ -44,10 +55,13 @@ def example(at_text: str, tz_name: str, webhook_format: str, root: Path | None, 
     return f"""\
 # ---- crontab (crontab -e): weekdays at {at:%H:%M} {tz_name} ----
 # CRON_TZ is understood by cronie (Fedora, RHEL, Arch); with other crons give the time in the machine's timezone.
-# ~/.config/storeops/env holds `export STOREOPS_WEBHOOK_URL=...`{secret_name} (chmod 600):
-# secrets stay out of the stores repo. Nothing due means no output, so cron mails only errors.
+# ~/.config/storeops/env holds `export STOREOPS_WEBHOOK_URL=...`{secret_name}, so secrets stay out of
+# the stores repo; create it once:
+#   mkdir -p ~/.config/storeops && echo 'export STOREOPS_WEBHOOK_URL=https://...' > ~/.config/storeops/env
+#   chmod 600 ~/.config/storeops/env
+# Nothing due means no output, so cron mails only errors.
 CRON_TZ={tz_name}
-{at.minute} {at.hour} * * 1-5  cd {folder} && git pull -q --ff-only && . "$HOME/.config/storeops/env" && {command}
+{at.minute} {at.hour} * * 1-5  cd {folder} && git pull -q --ff-only && . "$HOME/.config/storeops/env" && {_executable()} {command.removeprefix("storeops ")}
 
 # ---- .github/workflows/storeops-remind.yml in the stores repo ----
 name: storeops remind

@@ -43,6 +43,7 @@ def doctor(repo: StoresRepo) -> list[Finding]:
     except StoreopsError as error:
         out.append(Finding("identity", "problem", error.message))
     out.append(_driver(root))
+    out.append(_hook(root))
     if merge.attributes_ok(root):
         out.append(Finding("attributes", "ok", ".gitattributes sends projects/*.yaml to the storeops merge driver"))
     else:
@@ -53,6 +54,21 @@ def doctor(repo: StoresRepo) -> list[Finding]:
                        f"remotes: {', '.join(remotes)}" if remotes else "no remote: storeops sync needs one "
                                                                         "(git remote add origin URL)"))
     return out
+
+
+def _hook(root) -> Finding:
+    """The plaintext guard is per clone (git does not clone hooks): put it back."""
+    from storeops.hook import install
+
+    path, status = install(root)
+    if status == "current":
+        return Finding("hook", "ok", f"pre-commit guard: {path}")
+    if status in ("installed", "updated"):
+        return Finding("hook", "fixed", f"pre-commit guard {status}: {path}")
+    why = ("another tool's hook is there" if status == "kept"
+           else "core.hooksPath points outside this repository")
+    return Finding("hook", "warning", f"pre-commit guard not installed ({why}); call `storeops hook pre-commit` "
+                                      "from your hook")
 
 
 def _driver(root) -> Finding:

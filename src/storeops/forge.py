@@ -27,7 +27,7 @@ name: storeops
 on:
   pull_request:
   push:
-    branches: [main]
+    branches: [{branch}]
 
 permissions:
   contents: read
@@ -42,9 +42,9 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      # pinned to the version that wrote this file; to install from your own
-      # copy use e.g. pip install "storeops @ git+https://github.com/ORG/storeops@v{version}"
-      - run: pip install "storeops=={version}"
+      # how CI gets storeops (`storeops forge github --install SPEC` to change it),
+      # e.g. "storeops @ git+https://github.com/ORG/storeops@v{version}"
+      - run: pip install "{install}"
       - run: storeops check
       - name: storeops check --base (every commit of the pull request)
         if: github.event_name == 'pull_request'
@@ -71,7 +71,7 @@ storeops:
     GIT_DEPTH: "0"              # check --base walks the merge request's commits
   before_script:
     - apt-get update -qq && apt-get install -y -qq git >/dev/null
-    - pip install "storeops=={version}"
+    - pip install "{install}"
   script:
     - storeops check
     - |
@@ -144,28 +144,41 @@ def _gated_documents(library: dict) -> list[tuple[str, str]]:
     return sorted(found.items())
 
 
-def files_for(forge: str, repo: StoresRepo) -> dict[str, str]:
+def default_install() -> str:
+    return f"storeops=={__version__}"
+
+
+def _branch(repo: StoresRepo) -> str:
+    proc = gitcmd.run(repo.root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    return proc.stdout.strip() or "main"
+
+
+def files_for(forge: str, repo: StoresRepo, install: str | None = None) -> dict[str, str]:
     from storeops.sop import load_library
 
     if forge not in FORGES:
         raise UsageError(f"unknown forge {forge!r}", hint="github or gitlab")
+    install = install or default_install()
+    if '"' in install or "\n" in install:
+        raise UsageError(f"--install {install!r}: a pip requirement without quotes or newlines")
     library = load_library(repo.root)
+    values = {"version": __version__, "install": install, "branch": _branch(repo)}
     if forge == "github":
-        return {".github/workflows/storeops.yml": GITHUB_WORKFLOW.format(version=__version__),
+        return {".github/workflows/storeops.yml": GITHUB_WORKFLOW.format(**values),
                 ".github/CODEOWNERS": codeowners(repo.config, library, "github")}
-    files = {".gitlab/storeops.gitlab-ci.yml": GITLAB_JOB.format(version=__version__),
+    files = {".gitlab/storeops.gitlab-ci.yml": GITLAB_JOB.format(**values),
              ".gitlab/CODEOWNERS": codeowners(repo.config, library, "gitlab")}
     if not (repo.root / ".gitlab-ci.yml").exists():
         files[".gitlab-ci.yml"] = GITLAB_CI
     return files
 
 
-def write_forge(repo: StoresRepo, forge: str, force: bool = False) -> list[str]:
+def write_forge(repo: StoresRepo, forge: str, force: bool = False, install: str | None = None) -> list[str]:
     """Write the forge's files and commit them; returns the paths written (unchanged ones left out)."""
     from storeops.actions import _restoring, commit_message
 
     with repo.lock():
-        files = files_for(forge, repo)
+        files = files_for(forge, repo, install)
         changed = {}
         for rel, text in files.items():
             path: Path = repo.root / rel

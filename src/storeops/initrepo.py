@@ -67,7 +67,8 @@ def init_repo(path: Path, *, team: str | None, timezone: str, language: str,
         people = [Person(name=person_name_from(ident.name, ident.email), email=ident.email, roles=("admin", "lead"))]
     path.mkdir(parents=True, exist_ok=True)
     if not gitcmd.is_work_tree(path) or gitcmd.toplevel(path).resolve() != path:
-        gitcmd.run(path, "init", "--quiet")  # like `git init DIR`, also inside another repo
+        # like `git init DIR` (also inside another repo); main, as the forge workflows expect
+        gitcmd.run(path, "init", "--quiet", "--initial-branch=main")
     config = Config(team=team or path.name, timezone=timezone, language=language, people=tuple(people),
                     policies=dict(DEFAULT_POLICIES))
     written = [CONFIG_FILE, ".gitattributes"]

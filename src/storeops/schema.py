@@ -33,9 +33,30 @@ def validator(name: str):
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+_FRIENDLY_PATTERNS = {
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date like 2026-12-05",
+    "^[a-z0-9][a-z0-9-]*$": "lowercase letters, digits and '-'",
+    "^[0-9]+[dw]$": "a span like 3d or 2w",
+}
+
+
+def _unknown_fields(error) -> list[str]:
+    allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    return [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+
+
 def _message(error) -> str:
     if error.validator == "additionalProperties":
+        extra = _unknown_fields(error)
+        if extra:
+            from storeops.errors import did_you_mean
+
+            allowed = list(error.schema.get("properties", {}))
+            hint = did_you_mean(extra[0], allowed)
+            return f"unknown field {extra[0]!r}" + (f" ({hint})" if hint else f"; expected one of {', '.join(allowed)}")
         return error.message.replace("Additional properties are not allowed", "unknown field")
+    if error.validator == "pattern" and error.validator_value in _FRIENDLY_PATTERNS:
+        return f"{error.instance!r} is not {_FRIENDLY_PATTERNS[error.validator_value]}"
     if error.validator == "contains" and error.schema.get("description"):
         return error.schema["description"]
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
@@ -57,5 +78,8 @@ def errors(name: str, instance) -> list[tuple[tuple, str]]:
             best = min(error.context, key=lambda e: (-len(e.absolute_path), str(e.message)))
             if best.absolute_path == error.absolute_path and best.validator == "type":
                 best = error
-        out.append((tuple(best.absolute_path), _message(best)))
+        path = tuple(best.absolute_path)
+        if best.validator == "additionalProperties" and _unknown_fields(best):
+            path += (_unknown_fields(best)[0],)  # point at the offending key's line
+        out.append((path, _message(best)))
     return out

@@ -73,22 +73,29 @@ def forge(
     ctx: typer.Context,
     name: str = typer.Argument(..., metavar="github|gitlab"),
     force: bool = typer.Option(False, "--force", help="Replace existing files that differ."),
+    install: Optional[str] = typer.Option(
+        None, "--install", metavar="SPEC",
+        help="What CI pip-installs (default: storeops==THIS_VERSION), e.g. "
+             "'storeops @ git+https://github.com/ORG/storeops@v0.1.0'."),
 ) -> None:
     """Write CI for pull requests (check, check --base, diff summary) and a CODEOWNERS by role; one commit.
 
     github: .github/workflows/storeops.yml and .github/CODEOWNERS.
     gitlab: .gitlab/storeops.gitlab-ci.yml (included from .gitlab-ci.yml) and .gitlab/CODEOWNERS.
 
-    Example:
+    Examples:
       storeops forge github
+      storeops forge github --force --install "storeops @ git+https://github.com/acme/storeops@v0.1.0"
     """
     from storeops import render
-    from storeops.forge import write_forge
+    from storeops.forge import default_install, write_forge
 
-    written = write_forge(open_repo(ctx), name, force)
+    written = write_forge(open_repo(ctx), name, force, install)
     for path in written:
         render.out(path)
     if written:
+        render.message(f"CI installs storeops with: pip install \"{install or default_install()}\" "
+                       "(use --install SPEC if your package index does not have it)")
         render.message("edit the CODEOWNERS placeholders (@your-org/team-ROLE) and uncomment the lines; "
                        "see docs/review.md")
     else:

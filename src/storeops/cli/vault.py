@@ -33,7 +33,7 @@ def keygen(
     render.out(public)
     render.message(f"wrote your identity to {path} (keep it private, back it up)")
     if output is not None and path != vault.default_identity_path():
-        render.message(f"storeops finds it when you set STOREOPS_IDENTITY={path}")
+        render.message(f"storeops finds it when you set STOREOPS_IDENTITY={path.resolve()}")
     render.message(f"next: storeops person key {_me(ctx) or 'NAME'} --age-recipient {public}")
 
 
