@@ -116,6 +116,9 @@ def page() -> str:
             '`"version": 1`; a change that removes or renames a field raises it. New fields may appear in any',
             "version. Dates are `YYYY-MM-DD`, times ISO 8601 with an offset. `a | b` means either; `[x]` a list of x.",
             "",
+            "Errors are not JSON: a command that fails prints nothing on stdout, one `error: ...` line (and maybe a",
+            "`hint: ...` line) on stderr, and exits 2 (bad input) or 3 (environment). Check the exit code first.",
+            "",
             "This page is generated from real runs on the example repo (`python docs/gen_json.py`).",
             "",
         ]
