@@ -215,6 +215,8 @@ def schedule(repo: StoresRepo, project_id: str, task_id: str, due: str | None, a
             if due_date is None:
                 changes["due"] = moment.date()
             parts.append(f"appointment {moment.isoformat()}")
+        if all(getattr(task, name) == value for name, value in changes.items()):
+            raise UsageError(f"{task_id} is already scheduled like that", hint="nothing to change")
         changed = project.with_task(dataclasses.replace(task, **changes))
         save_project(repo, changed, f"schedule {project.id}: {task_id} " + ", ".join(parts), "schedule", who)
         return changed.task(task_id)
