@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from storeops import yamlio
+from storeops import faults, yamlio
 from storeops.config import Config
 from storeops.errors import DataError, EnvError, LockBusy, UsageError, did_you_mean
 from storeops.model import ID_RE, FieldError, Project
@@ -23,6 +23,7 @@ PROJECTS_DIR = "projects"
 ATTACHMENTS_DIR = "attachments"
 SOP_DIR = "sop"
 LOCK_WAIT_SECONDS = 60.0
+TEMP_MARK = ".storeops-"  # in temp file names, so a sweep only removes our own
 
 
 def find_root(start: Path) -> Path:
@@ -61,28 +62,44 @@ def check_id(value: str, what: str = "project id") -> str:
     return value
 
 
+# errors that mean "this file system will not take the write": the environment, not a bug
+WRITE_ERRORS = (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG)
+
+
+def write_refused(path: Path, error: OSError) -> EnvError:
+    return EnvError(f"{path}: cannot write ({os.strerror(error.errno)})",
+                    hint="free disk space or fix permissions; nothing was changed")
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write via temp file + fsync + rename: readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            half = len(text) // 2
+            handle.write(text[:half])
+            faults.crash_point("mid-write", flush=handle)
+            handle.write(text[half:])
             handle.flush()
             os.fsync(handle.fileno())
+        faults.crash_point("before-rename")
         os.replace(tmp, path)
     except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
-            raise EnvError(f"{path}: cannot write ({os.strerror(error.errno)})",
-                           hint="free disk space or fix permissions; nothing was changed") from None
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(error, OSError) and error.errno in WRITE_ERRORS:
+            raise write_refused(path, error) from None
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    # the rename is durable once the folder is; failing here cannot leave a partial file
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
 
 @dataclass
@@ -106,13 +123,27 @@ class StoresRepo:
 
     @property
     def git_dir(self) -> Path:
+        if self._git_dir is None:
+            self._git_dir = self._find_git_dir()
+        return self._git_dir
+
+    _git_dir: Path | None = None
+
+    def _find_git_dir(self) -> Path:
         dot_git = self.root / ".git"
         if dot_git.is_dir():
             return dot_git
         if dot_git.is_file():  # worktree or submodule: "gitdir: <path>"
-            target = dot_git.read_text().split(":", 1)[1].strip()
-            return (self.root / target).resolve()
-        raise EnvError(f"{self.root}: the stores repo is not a git repository", hint="run `git init` there")
+            text = dot_git.read_text(encoding="utf-8", errors="replace")
+            if text.startswith("gitdir:"):
+                return (self.root / text.split(":", 1)[1].strip()).resolve()
+        from storeops import gitcmd
+
+        # a stores repo may also be a folder inside a bigger repository
+        if gitcmd.is_work_tree(self.root):
+            return gitcmd.git_dir(self.root)
+        raise EnvError(f"{self.root}: the stores repo is not a git repository",
+                       hint="run `git init` there (or `git clone` the team's stores repo)")
 
     # ---- config ----
     _config: Config | None = None
@@ -162,13 +193,24 @@ class StoresRepo:
 
     # ---- lock ----
     @contextlib.contextmanager
-    def lock(self, wait: float = LOCK_WAIT_SECONDS):
-        """Exclusive lock for the write path (flock: released by the kernel if we die)."""
+    def lock(self, wait: float | None = None):
+        """Exclusive lock for the write path (flock: released by the kernel if we die).
+
+        Inside the lock, temp files of writers that were killed are swept, and the
+        lock files git itself leaves behind when it is killed are reported (see
+        gitcmd.wait_for_git_locks) before anything is changed.
+        """
         import fcntl
 
-        lock_dir = self.git_dir
-        path = lock_dir / "storeops.lock"
-        handle = open(path, "a+")
+        from storeops import gitcmd
+
+        wait = LOCK_WAIT_SECONDS if wait is None else wait
+        path = self.git_dir / "storeops.lock"
+        try:
+            handle = open(path, "a+")
+        except OSError as error:
+            raise EnvError(f"cannot lock the stores repo: {path}: {os.strerror(error.errno)}",
+                           hint="is the file system read-only, or the repo not yours? nothing was changed") from None
         deadline = time.monotonic() + wait
         try:
             while True:
@@ -187,8 +229,18 @@ class StoresRepo:
             handle.write(f"storeops pid {os.getpid()}")
             handle.flush()
             self._config = None  # another writer may have changed it while we waited
+            self._sweep_temp_files()
+            gitcmd.wait_for_git_locks(self.root, self.git_dir)
             yield
         finally:
             with contextlib.suppress(OSError):
                 handle.truncate(0)
             handle.close()
+
+    def _sweep_temp_files(self) -> None:
+        """Remove temp files of writers that died before their rename (we hold the lock: none is live)."""
+        pattern = f".*.yaml{TEMP_MARK}*.tmp"
+        for folder in (self.root, self.projects_dir):
+            for leftover in folder.glob(pattern):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
