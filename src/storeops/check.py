@@ -49,12 +49,17 @@ def _from_data_error(error: DataError, code: str) -> Problem:
 
 
 def _parse(path: Path, source: str):
-    """(text, data) or a Problem when the file cannot be read as YAML."""
+    """(text, data) or a Problem when the file cannot be read as a YAML mapping."""
     try:
         text = yamlio.read_bytes(path, source)
-        return text, yamlio.loads(text, source)
+        data = yamlio.loads(text, source)
     except DataError as error:
         return None, _from_data_error(error, "yaml")
+    if not isinstance(data, dict):
+        # the schema would print the whole document back; say what is wrong instead
+        held = {type(None): "nothing", list: "a list"}.get(type(data), "a single value")
+        return None, Problem(source, 1, 1, f"expected a mapping of fields (key: value); the file holds {held}", "yaml")
+    return text, data
 
 
 def check_config(repo: StoresRepo) -> tuple[list[Problem], Config | None]:
@@ -137,7 +142,9 @@ def check_project_file(repo: StoresRepo, path: Path, config: Config | None, libr
 def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Config | None,
                  library: dict[str, Sop]) -> None:
     sop = library.get(project.sop_id)
-    if sop is None:
+    if sop is None and (repo.root / "sop" / f"{project.sop_id}.yaml").is_file():
+        out.add(("sop",), f"SOP {project.sop_id!r} cannot be used until sop/{project.sop_id}.yaml is fixed", "sop")
+    elif sop is None:
         out.add(("sop",), f"unknown SOP {project.sop_id!r} (not built in, not in sop/)", "sop")
     elif project.site not in sop.sites:
         out.add(("site",), f"site {project.site!r} is not one of {sop.id}'s sites: {', '.join(sop.sites)}", "sop")
@@ -185,14 +192,10 @@ def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Co
 def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None) -> list[Problem]:
     """All problems in the repo, or only in `paths` (files or folders inside it)."""
     problems, config = check_config(repo)
-    library: dict[str, Sop] = {}
     for path, source, _origin in _sop_files(repo):
         found = check_sop_file(path, source)
         problems += found
-    try:
-        library = load_library(repo.root)
-    except DataError:
-        pass  # already reported above
+    library = load_library(repo.root, skip_broken=True)  # broken SOPs were reported above
     files = _project_files(repo, paths)
     for path in (progress(files) if progress else files):
         problems += check_project_file(repo, path, config, library)
