@@ -33,7 +33,19 @@ def validator(name: str):
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+# what a pattern means, for messages (a regex is no help to the person who wrote the file)
+PATTERN_WORDS = {
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date YYYY-MM-DD",
+    "^[0-9]{1,4}[dw]$": "a span of days or weeks like 3d or 2w (at most 4 digits)",
+    "^[a-z0-9][a-z0-9-]*$": "an id of lowercase letters, digits and '-'",
+    "^[A-Za-z0-9][A-Za-z0-9._-]*$": "a person name (letters, digits, '.', '_', '-')",
+    "^[a-z][a-z0-9_]*$": "a lower_snake_case key",
+}
+
+
 def _message(error) -> str:
+    if error.validator == "pattern" and error.validator_value in PATTERN_WORDS:
+        return f"expected {PATTERN_WORDS[error.validator_value]}, got {error.instance!r}"
     if error.validator == "additionalProperties":
         return error.message.replace("Additional properties are not allowed", "unknown field")
     if error.validator == "contains" and error.schema.get("description"):
