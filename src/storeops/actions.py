@@ -240,25 +240,22 @@ def _local_datetime(value: str, timezone: str) -> datetime:
 
 def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
     """Rewrite project files into canonical form; returns the files that were (or would be) changed."""
-    from storeops.repo import parse_project
-
     with (contextlib.nullcontext() if check_only else repo.lock()):
-        changed = []
+        changed: dict[str, str] = {}
         for pid in repo.project_ids():
-            text, source = repo.read_project_text(pid)
-            canonical = yamlio.dumps(parse_project(text, source).to_dict())
+            project, text, source = repo.load_project_and_text(pid)
+            canonical = yamlio.dumps(project.to_dict())
             if canonical != text:
-                changed.append(source)
+                changed[source] = canonical
         if changed and not check_only:
             who = actor(repo)
-            with _restoring(repo, changed):
-                for source in changed:
-                    path = repo.root / source
-                    atomic_write(path, yamlio.dumps(parse_project(path.read_text("utf-8"), source).to_dict()))
-                gitcmd.commit_paths(repo.root, changed, commit_message(
+            with _restoring(repo, list(changed)):
+                for source, canonical in changed.items():
+                    atomic_write(repo.root / source, canonical)
+                gitcmd.commit_paths(repo.root, list(changed), commit_message(
                     f"fmt: canonical form for {len(changed)} project file(s)", "fmt",
                     body=f"Rewritten by {who.name}."))
-        return changed
+        return list(changed)
 
 
 # ---- people ----

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storeops import faults
-from storeops.errors import EnvError, UsageError
+from storeops.errors import EnvError
 
 # how long a write waits for a lock file of another git process (an editor's
 # background `git status`, say) to go away before calling it stale
@@ -35,10 +35,6 @@ class GitFailed(EnvError):
         reason = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[-1] if lines else None)
         super().__init__(f"git {args[0]} failed: {reason or '(no message)'}")
         self.stderr = stderr
-
-
-class NothingToCommit(UsageError):
-    """The change would leave the files exactly as they are."""
 
 
 class GitLocked(EnvError):
@@ -139,7 +135,8 @@ def commit_paths(root: Path, paths: list[str], message: str, env: dict | None = 
     proc = run(root, "commit", "--quiet", "-F", "-", "--only", "--", *paths, input=message, env=env, check=False)
     if proc.returncode != 0:
         if not proc.stderr.strip() and ("nothing to commit" in proc.stdout or "no changes added" in proc.stdout):
-            raise NothingToCommit("nothing to change: the files are already like that")
+            # the files are back to what HEAD holds (a hand edit undone): already recorded
+            return run(root, "rev-parse", "HEAD").stdout.strip()
         locked = _LOCK_EXISTS.search(proc.stderr)
         if locked:
             raise GitLocked(root, [Path(locked.group(1))])

@@ -175,13 +175,17 @@ class StoresRepo:
         return yamlio.read_bytes(path, source), source
 
     def load_project(self, project_id: str) -> Project:
+        return self.load_project_and_text(project_id)[0]
+
+    def load_project_and_text(self, project_id: str) -> tuple[Project, str, str]:
+        """The project, the text it was read from, and its file as shown to users."""
         text, source = self.read_project_text(project_id)
         project = parse_project(text, source)
         if project.id != project_id:
             where = yamlio.locate(text, ("id",)) or (None, None)
             raise DataError(source, f"id is {project.id!r} but the file is named {project_id}.yaml",
                             line=where[0], col=where[1], field="id", hint="rename the file or fix the id")
-        return project
+        return project, text, source
 
     def load_projects(self) -> list[Project]:
         return [self.load_project(pid) for pid in self.project_ids()]
