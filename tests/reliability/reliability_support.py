@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import functools
+import io
+import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import DATA, git, run_cli
+import pytest
+from conftest import DATA, Result, git, run_cli
+from typer.testing import CliRunner
 
 from storeops import yamlio
 
 MINI_TASKS = ("licence", "bank", "brand", "video", "review")
+
+
+@functools.cache
+def _click_command():
+    import typer.main
+
+    from storeops.cli.main import app
+
+    return typer.main.get_command(app)
+
+
+def run_fast(*args: str) -> Result:
+    """run_cli for thousands of calls: the click command (same error boundary) is built once, not per call.
+
+    typer rebuilds its click command (signatures, type hints, pydantic adapters) on every
+    CliRunner.invoke; a process runs one command, a fuzzer thousands.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    code, exception = 0, None
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            _click_command().main(args=list(args), prog_name="storeops")
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        except Exception as error:  # the error boundary should have caught it: the test will say so
+            code, exception = 1, error
+    return Result(code, out.getvalue(), err.getvalue(), exception)
 
 
 def add_mini_sop(stores: Path) -> None:
@@ -61,3 +94,28 @@ def assert_repo_sound(stores: Path) -> None:
     assert lock_is_free(stores)
     assert leftover_temp_files(stores) == []
     assert git(stores, "status", "--porcelain") == ""
+
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+@pytest.fixture
+def team(tmp_path, tmp_path_factory) -> Path:
+    """conftest's `stores` + `mini` (alice, bob, carol, dave; project mini-us), built once and copied per test.
+
+    Import it into a test module to use it; the copy is a few milliseconds, the build most of a second.
+    """
+    if "mini" not in _TEMPLATE:
+        built = tmp_path_factory.mktemp("template") / "stores"
+        assert run_cli("init", str(built), "--name", "Test Team", "--timezone", "Asia/Shanghai").exit_code == 0
+        for name, role in (("bob", "ops"), ("carol", "finance"), ("dave", "legal")):
+            result = run_cli("-C", str(built), "person", "add", name, "--email", f"{name}@example.com", "--role", role)
+            assert result.exit_code == 0, result.stderr
+        add_mini_sop(built)
+        result = run_cli("-C", str(built), "new", "mini", "--store", "Mini Store", "--owner", "bob",
+                         "--id", "mini-us", "--start", "2026-11-02")
+        assert result.exit_code == 0, result.stderr
+        _TEMPLATE["mini"] = built
+    root = tmp_path / "stores"
+    shutil.copytree(_TEMPLATE["mini"], root, symlinks=True)
+    return root
