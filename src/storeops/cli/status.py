@@ -35,13 +35,18 @@ def status(
 ) -> None:
     from storeops import actions, render, views
     from storeops.errors import UsageError
-    from storeops.model import STATUSES
+    from storeops.model import PERSON_RE, STATUSES
+    from storeops.repo import check_id
 
     repo = open_repo(ctx)
     lang = language(ctx, repo)
     today = actions.today(repo.config)
     if status_filter is not None and status_filter not in STATUSES:
         raise UsageError(f"--status {status_filter!r} is not a status", hint=f"one of {STATUSES_TEXT}")
+    if owner is not None and not PERSON_RE.match(owner):
+        raise UsageError(f"--owner {owner!r} is not a person name")
+    if platform is not None:
+        check_id(platform, "platform (like amazon)")
     if project_id is None:
         summaries = [views.project_summary(p, today) for p in repo.load_projects()]
         summaries = [s for s in summaries if views.matches(s, platform, owner, status_filter)]
@@ -185,7 +190,8 @@ def _task(project, t: dict, lang: str) -> None:
             lock = " 🔒" if doc["sensitive"] else ""
             render.out(f"  {doc['id']}{lock}: {render.clean(state)}{validity}")
     for a in t["approvals"]:
-        render.out(f"approved by {a['by']} ({a['role']}) on {a['at']}" + (f": {render.clean(a['note'])}" if a.get("note") else ""))
+        render.out(f"approved by {render.clean(a['by'])} ({a['role']}) on {a['at']}"
+                   + (f": {render.clean(a['note'])}" if a.get("note") else ""))
     if t["notes"]:
         render.out()
         render.out(word("notes", lang) + ":")
