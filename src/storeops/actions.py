@@ -132,7 +132,7 @@ def new_project(repo: StoresRepo, sop_id: str, *, store: str, owner: str, projec
             raise UsageError(f"--site {site!r} is not a site of {sop.id}", hint="sites: " + ", ".join(sop.sites))
         if not store.strip():
             raise UsageError("--store must not be empty")
-        project_id = check_id(project_id or _slug(f"{store}-{sop.platform}-{site}"))
+        project_id = check_id(_slug(f"{store}-{sop.platform}-{site}") if project_id is None else project_id)
         if repo.project_path(project_id).exists():
             raise UsageError(f"project {project_id!r} already exists", hint="choose another --id")
         project = sop_instantiate(sop, project_id, store, owner, site, start_date or today(config),

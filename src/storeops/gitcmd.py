@@ -126,6 +126,7 @@ def commit_paths(root: Path, paths: list[str], message: str, env: dict | None = 
     """Commit exactly `paths` (added, changed or removed); other staged work is left alone."""
     existing = [p for p in paths if (root / p).exists()]
     removed = [p for p in paths if not (root / p).exists()]
+    env = {"GIT_LITERAL_PATHSPECS": "1", **(env or {})}  # a path is a path: no :(magic) or globs
     faults.crash_point("before-add")
     if existing:
         run(root, "add", "--", *existing, env=env)

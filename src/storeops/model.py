@@ -400,6 +400,15 @@ def _flat(data: dict, key: str, path: tuple) -> dict:
     return dict(value)
 
 
+def _attachment_path(value: str | None, project_id: str, path: tuple) -> None:
+    """Files a project names live in attachments/<its id>/: never a way out of the repo."""
+    if value is None:
+        return
+    folder, _, name = value.rpartition("/")
+    if folder != f"attachments/{project_id}" or name in ("", ".", "..") or "\\" in name or "\x00" in name:
+        raise FieldError(path, f"expected attachments/{project_id}/<file name>, got {value!r}")
+
+
 PROJECT_KEYS = ("id", "sop", "platform", "site", "store", "entity", "category", "owner", "start", "target",
                 "account", "isolation", "compliance", "tasks", "rejections", "secrets", "notes", "archived")
 
@@ -467,6 +476,10 @@ class Project:
             if task.id in seen:
                 raise FieldError(("tasks", i, "id"), f"task id {task.id!r} appears twice")
             seen.add(task.id)
+            for k, doc in enumerate(task.documents):
+                _attachment_path(doc.file, project.id, ("tasks", i, "documents", k, "file"))
+        for i, rejection in enumerate(project.rejections):
+            _attachment_path(rejection.evidence, project.id, ("rejections", i, "evidence"))
         return project
 
     def task(self, task_id: str) -> Task | None:
