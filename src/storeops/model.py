@@ -84,7 +84,9 @@ def _get(data: dict, key: str, kinds, path: tuple, default: Any = _MISSING) -> A
         return default
     value = data[key]
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _as_tuple(kinds)):
-        raise FieldError(path + (key,), f"expected {_kind_name(kinds)}, got {_describe(value)}")
+        quote = str in _as_tuple(kinds) and isinstance(value, (int, float, bool))
+        raise FieldError(path + (key,), f"expected {_kind_name(kinds)}, got {_describe(value)}"
+                                        + (" (put it in quotes to keep it as text)" if quote else ""))
     return value
 
 
