@@ -67,8 +67,10 @@ WRITE_ERRORS = (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQU
 
 
 def write_refused(path: Path, error: OSError) -> EnvError:
-    return EnvError(f"{path}: cannot write ({os.strerror(error.errno)})",
-                    hint="free disk space or fix permissions; nothing was changed")
+    refused = EnvError(f"{path}: cannot write ({os.strerror(error.errno)})",
+                       hint="free disk space or fix permissions; nothing was changed")
+    refused.reason = os.strerror(error.errno)
+    return refused
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -211,7 +213,7 @@ class StoresRepo:
         wait = LOCK_WAIT_SECONDS if wait is None else wait
         path = self.git_dir / "storeops.lock"
         try:
-            handle = open(path, "a+")
+            handle = open(path, "a+b", buffering=0)  # unbuffered: nothing left to flush when we close
         except OSError as error:
             raise EnvError(f"cannot lock the stores repo: {path}: {os.strerror(error.errno)}",
                            hint="is the file system read-only, or the repo not yours? nothing was changed") from None
@@ -224,14 +226,13 @@ class StoresRepo:
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         handle.seek(0)
-                        holder = handle.read().strip() or "another process"
+                        holder = handle.read().decode("utf-8", "replace").strip() or "another process"
                         raise LockBusy(f"the stores repo is busy ({holder} holds {path})",
                                        hint="wait for it to finish and retry") from None
                     time.sleep(0.02)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"storeops pid {os.getpid()}")
-            handle.flush()
+            with contextlib.suppress(OSError):  # the note only names us to waiters: a full disk may refuse it
+                handle.truncate(0)
+                handle.write(f"storeops pid {os.getpid()}".encode())
             self._config = None  # another writer may have changed it while we waited
             self._sweep_temp_files()
             gitcmd.wait_for_git_locks(self.root, self.git_dir)
@@ -239,7 +240,8 @@ class StoresRepo:
         finally:
             with contextlib.suppress(OSError):
                 handle.truncate(0)
-            handle.close()
+            with contextlib.suppress(OSError):
+                handle.close()
 
     def _sweep_temp_files(self) -> None:
         """Remove temp files of writers that died before their rename (we hold the lock: none is live)."""
