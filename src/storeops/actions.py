@@ -14,7 +14,7 @@ from pathlib import Path
 
 from storeops import gitcmd, yamlio
 from storeops.config import Config, Person
-from storeops.errors import DataError, UsageError, did_you_mean
+from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import PERSON_RE, ROLES, Project, parse_date, parse_datetime, FieldError
 from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, check_id
 from storeops.workflow import advance as advance_task
@@ -47,18 +47,31 @@ def commit_message(subject: str, action: str, project_id: str | None = None, bod
 
 @contextlib.contextmanager
 def _restoring(repo: StoresRepo, paths: list[str]):
-    """Put `paths` back as they were if anything below fails (commit refused, Ctrl-C)."""
+    """Put `paths` back as they were if anything below fails (commit refused, Ctrl-C).
+
+    If a file cannot be put back (the disk that refused the commit is full), the
+    error says so: that file holds the change without a commit.
+    """
     saved = {p: (repo.root / p).read_bytes() if (repo.root / p).exists() else None for p in paths}
     try:
         yield
-    except BaseException:
+    except BaseException as error:
+        stuck = []
         for rel, content in saved.items():
             target = repo.root / rel
-            with contextlib.suppress(OSError):
+            try:
                 if content is None:
                     target.unlink(missing_ok=True)
-                else:
+                elif not target.exists() or target.read_bytes() != content:
                     atomic_write(target, content.decode("utf-8"))
+            except (OSError, StoreopsError) as failure:
+                stuck.append((rel, getattr(failure, "reason", None) or getattr(failure, "strerror", None) or failure))
+        if stuck and isinstance(error, StoreopsError):
+            error.hint = "; ".join(
+                f"{rel} could not be put back ({reason}): it holds the change, not committed; once the problem "
+                f"is fixed, commit it with git or run `git checkout -- {rel}`" for rel, reason in stuck)
+        elif isinstance(error, StoreopsError) and error.hint is None:
+            error.hint = "the files were put back: nothing was changed"
         raise
 
 

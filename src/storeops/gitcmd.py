@@ -141,6 +141,10 @@ def commit_paths(root: Path, paths: list[str], message: str, env: dict | None = 
         locked = _LOCK_EXISTS.search(proc.stderr)
         if locked:
             raise GitLocked(root, [Path(locked.group(1))])
+        if "cannot do a partial commit during a merge" in proc.stderr:
+            raise EnvError("a git merge is in progress here, and git allows no commit of single files during a merge",
+                           hint="finish the merge (git commit) or abort it (git merge --abort), then retry; "
+                                "storeops changed nothing")
         raise GitFailed(["commit"], proc.stderr, proc.stdout)
     faults.crash_point("after-commit")
     return run(root, "rev-parse", "HEAD").stdout.strip()
