@@ -10,7 +10,7 @@ from pathlib import Path
 
 from storeops import schema, yamlio
 from storeops.config import Config
-from storeops.errors import DataError
+from storeops.errors import DataError, UsageError
 from storeops.model import FieldError, Project
 from storeops.repo import CONFIG_FILE, StoresRepo
 from storeops.sop import Sop, load_library
@@ -211,13 +211,18 @@ def _sop_files(repo: StoresRepo):
 def _project_files(repo: StoresRepo, paths: list[Path] | None) -> list[Path]:
     if not paths:
         return sorted(p for p in repo.projects_dir.glob("*.yaml") if not p.name.startswith("."))
+    projects = repo.projects_dir.resolve()
+    always = {(repo.root / CONFIG_FILE).resolve(), repo.root.resolve(), (repo.root / "sop").resolve()}
     files: list[Path] = []
     for given in paths:
         given = given.resolve()
-        if given.is_dir():
-            files += sorted(given.rglob("*.yaml"))
-        elif given.is_file():
-            files.append(given)
-        else:
+        if not given.exists():
             raise DataError(str(given), "no such file or folder")
-    return [f for f in files if f.parent == repo.projects_dir.resolve()]
+        if given in always or given.parent == (repo.root / "sop").resolve():
+            continue  # storeops.yaml and the team's SOPs are checked every time
+        if given != projects and given.parent != projects:
+            # silently checking nothing would let CI pass on a mistyped path
+            raise UsageError(f"{given} is not a project file of the stores repo at {repo.root}",
+                             hint="give files or folders under projects/, or nothing to check everything")
+        files += [p for p in given.glob("*.yaml") if not p.name.startswith(".")] if given.is_dir() else [given]
+    return sorted(set(files))

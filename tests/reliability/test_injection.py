@@ -168,6 +168,21 @@ def test_bad_ids_are_refused_everywhere_and_touch_nothing(team, tmp_path, monkey
     assert not list(Path("/").glob("pwned")) and not (Path.home() / "pwned").exists()
 
 
+@pytest.mark.parametrize("outside", ["/etc/passwd", "..", "../stores-other/projects/x.yaml", ".git/config"])
+def test_check_refuses_paths_that_are_not_project_files_instead_of_passing(team, outside):
+    (team.parent / "stores-other" / "projects").mkdir(parents=True)
+    (team.parent / "stores-other" / "projects" / "x.yaml").write_text("id: x\n")
+    result = run_fast("-C", str(team), "check", str(team / outside) if not outside.startswith("/") else outside)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and "is not a project file of the stores repo" in result.stderr
+
+
+def test_check_takes_project_files_and_folders(team):
+    result = run_fast("-C", str(team), "check", str(team / "projects"), str(team / "projects" / "mini-us.yaml"),
+                      str(team / "storeops.yaml"), str(team / "sop"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+
+
 def test_uppercase_is_a_person_name_but_not_a_project_id(team):
     assert cli(team, "new", "mini", "--store", "X", "--owner", "bob", "--id", "Shop").stderr.startswith(
         "error: 'Shop' is not a valid project id")
