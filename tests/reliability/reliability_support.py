@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, Result, git, run_cli
-from typer.testing import CliRunner
 
 from storeops import yamlio
 

@@ -166,7 +166,8 @@ def mutated_text(draw, text: str):
                 lines.insert(i, lines[i])
             else:
                 indent = lines[i][: len(lines[i]) - len(lines[i].lstrip(" "))]
-                lines[i] = indent + draw(st.sampled_from(SNIPPETS) | st.text(max_size=6)) + draw(st.sampled_from(SNIPPETS))
+                snippet = draw(st.sampled_from(SNIPPETS) | st.text(max_size=6))
+                lines[i] = indent + snippet + draw(st.sampled_from(SNIPPETS))
             text = "\n".join(lines)
     return text
 

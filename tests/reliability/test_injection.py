@@ -191,7 +191,8 @@ def test_uppercase_is_a_person_name_but_not_a_project_id(team):
 
 def test_an_sop_template_name_cannot_reach_outside_the_folder(team, tmp_path):
     sop = team / "sop" / "mini.yaml"
-    sop.write_text(sop.read_text().replace("    sensitive: true\n", "    sensitive: true\n    template: ../../../../evil.txt\n", 1))
+    escaping = "    sensitive: true\n    template: ../../../../evil.txt\n"
+    sop.write_text(sop.read_text().replace("    sensitive: true\n", escaping, 1))
     result = cli(team, "sop", "templates", "mini", "--copy-to", str(tmp_path / "out" / "a" / "b"))
     assert result.exit_code == 2
     assert result.stderr.startswith("error: sop/mini.yaml:")
