@@ -16,7 +16,7 @@ import yaml
 from storeops.errors import DataError
 
 MAX_BYTES = 5 * 1024 * 1024  # a project file is a few KiB; this only stops abuse
-MAX_DEPTH = 64  # a project file nests 6 deep
+MAX_DEPTH = 64  # a project file nests 6 deep; enforced where nesting is a risk (see _refuse_deep_nesting)
 # libyaml composes nodes by recursion in C and overflows the stack (a segfault) past
 # ~25,000 levels; a level costs at least one of the characters [{-:? so text with
 # fewer of them than this is safe to hand to the composer as it is
@@ -69,29 +69,21 @@ def _short_tag(tag: str) -> str:
 class StrictLoader(_Loader):
     yaml_implicit_resolvers = _core_resolvers()
 
-    _depth = 0
-
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects or node in self.recursive_objects:
             raise yaml.constructor.ConstructorError(
                 None, None, "aliases (*ref) are not allowed; write the value out", node.start_mark
             )
-        if node.tag not in _ALLOWED_TAGS:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the tag {_short_tag(node.tag)} is not allowed; write a plain value", node.start_mark)
-        if (isinstance(node, yaml.ScalarNode) and node.tag != _STR
-                and self.resolve(yaml.ScalarNode, node.value, (True, False)) != node.tag):
-            # an explicit tag on a value that does not fit it (!!int abc)
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{node.value!r} is not a valid {_short_tag(node.tag)}", node.start_mark)
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise yaml.constructor.ConstructorError(None, None, f"nested more than {MAX_DEPTH} levels deep",
-                                                        node.start_mark)
-            return super().construct_object(node, deep)
-        finally:
-            self._depth -= 1
+        tag = node.tag
+        if tag != _STR:
+            if tag not in _ALLOWED_TAGS:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the tag {_short_tag(tag)} is not allowed; write a plain value", node.start_mark)
+            if isinstance(node, yaml.ScalarNode) and self.resolve(yaml.ScalarNode, node.value, (True, False)) != tag:
+                # an explicit tag on a value that does not fit it (!!int abc)
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{node.value!r} is not a valid {_short_tag(tag)}", node.start_mark)
+        return super().construct_object(node, deep)
 
     def construct_mapping(self, node, deep=False):
         mapping: dict = {}
@@ -142,8 +134,12 @@ def loads(text: str, source: str = "<text>") -> Any:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        _refuse_deep_nesting(text)
-        return yaml.load(text, Loader=StrictLoader)
+        try:
+            _refuse_deep_nesting(text)
+            return yaml.load(text, Loader=StrictLoader)
+        except RecursionError:  # a few hundred levels in a small file: find where, for the message
+            _refuse_deep_nesting(text, always=True)
+            raise DataError(source, "nesting too deep", hint="flatten the document") from None
     except yaml.reader.ReaderError as error:
         line, col = _line_col_at_byte(text, error.position)
         raise DataError(source, f"character U+{error.character:04X} is not allowed in YAML", line=line, col=col,
@@ -165,8 +161,8 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column:column + 1] if line < len(lines) else ""
 
 
-def _refuse_deep_nesting(text: str) -> None:
-    if sum(text.count(c) for c in "[{-:?") < _COMPOSE_SAFE:
+def _refuse_deep_nesting(text: str, always: bool = False) -> None:
+    if not always and sum(text.count(c) for c in "[{-:?") < _COMPOSE_SAFE:
         return
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):  # the event parser keeps its own stack: no recursion
