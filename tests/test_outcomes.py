@@ -258,10 +258,13 @@ def test_hand_edited_rework_is_still_rejected_until_resubmitted(stores, mini):
 def test_check_verifies_rejection_evidence(stores, mini):
     edit(stores, mini, lambda d: d.update(rejections=[
         {"at": "2026-11-20", "task": "review", "reason": "other", "message": None,
-         "evidence": "attachments/mini-us/gone.png"},
+         "evidence": "attachments/mini-us/gone.png"}]))
+    result = cli(stores, "check")
+    assert result.exit_code == 1
+    assert "rejections[0].evidence: attachments/mini-us/gone.png does not exist" in result.stdout
+    edit(stores, mini, lambda d: d.update(rejections=[
         {"at": "2026-11-21", "task": "review", "reason": "other", "message": None,
          "evidence": "attachments/other/x.png"}]))
     result = cli(stores, "check")
     assert result.exit_code == 1
-    assert "rejections[0].evidence: attachments/mini-us/gone.png does not exist" in result.stdout
-    assert "rejections[1].evidence: attachments of mini-us live under attachments/mini-us/" in result.stdout
+    assert "rejections[0].evidence: expected attachments/mini-us/<file name>" in result.stdout

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from storeops import gitcmd, yamlio
 from storeops.config import Config, Person
-from storeops.errors import DataError, UsageError, did_you_mean
+from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
 from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, atomic_write_bytes, check_id, config_text
 from storeops.workflow import advance as advance_task
@@ -47,18 +47,31 @@ def commit_message(subject: str, action: str, project_id: str | None = None, bod
 
 @contextlib.contextmanager
 def _restoring(repo: StoresRepo, paths: list[str]):
-    """Put `paths` back as they were if anything below fails (commit refused, Ctrl-C)."""
+    """Put `paths` back as they were if anything below fails (commit refused, Ctrl-C).
+
+    If a file cannot be put back (the disk that refused the commit is full), the
+    error says so: that file holds the change without a commit.
+    """
     saved = {p: (repo.root / p).read_bytes() if (repo.root / p).exists() else None for p in paths}
     try:
         yield
-    except BaseException:
+    except BaseException as error:
+        stuck = []
         for rel, content in saved.items():
             target = repo.root / rel
-            with contextlib.suppress(OSError):
+            try:
                 if content is None:
                     target.unlink(missing_ok=True)
-                else:
+                elif not target.exists() or target.read_bytes() != content:
                     atomic_write_bytes(target, content)
+            except (OSError, StoreopsError) as failure:
+                stuck.append((rel, getattr(failure, "reason", None) or getattr(failure, "strerror", None) or failure))
+        if stuck and isinstance(error, StoreopsError):
+            error.hint = "; ".join(
+                f"{rel} could not be put back ({reason}): it holds the change, not committed; once the problem "
+                f"is fixed, commit it with git or run `git checkout -- {rel}`" for rel, reason in stuck)
+        elif isinstance(error, StoreopsError) and error.hint is None:
+            error.hint = "the files were put back: nothing was changed"
         raise
 
 
@@ -132,7 +145,7 @@ def new_project(repo: StoresRepo, sop_id: str, *, store: str, owner: str, projec
             raise UsageError(f"--site {site!r} is not a site of {sop.id}", hint="sites: " + ", ".join(sop.sites))
         if not store.strip():
             raise UsageError("--store must not be empty")
-        project_id = check_id(project_id or _slug(f"{store}-{sop.platform}-{site}"))
+        project_id = check_id(_slug(f"{store}-{sop.platform}-{site}") if project_id is None else project_id)
         if repo.project_path(project_id).exists():
             raise UsageError(f"project {project_id!r} already exists", hint="choose another --id")
         project = sop_instantiate(sop, project_id, store, owner, site, start_date or today(config),
@@ -229,6 +242,8 @@ def schedule(repo: StoresRepo, project_id: str, task_id: str, due: str | None, a
             if due_date is None:
                 changes["due"] = moment.date()
             parts.append(f"appointment {moment.isoformat()}")
+        if all(getattr(task, name) == value for name, value in changes.items()):
+            raise UsageError(f"{task_id} is already scheduled like that", hint="nothing to change")
         changed = project.with_task(dataclasses.replace(task, **changes))
         save_project(repo, changed, f"schedule {project.id}: {task_id} " + ", ".join(parts), "schedule", who)
         return changed.task(task_id)
@@ -283,25 +298,24 @@ def _local_datetime(value: str, timezone: str) -> datetime:
 
 def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
     """Rewrite project files into canonical form; returns the files that were (or would be) changed."""
-    from storeops.repo import parse_project, project_text
+    from storeops.repo import project_text
 
     with (contextlib.nullcontext() if check_only else repo.lock()):
-        changed = []
+        changed: dict[str, str] = {}
         for pid in repo.project_ids():
-            text, source = repo.read_project_text(pid)
-            canonical = project_text(parse_project(text, source))
+            project, text, source = repo.load_project_and_text(pid)
+            canonical = project_text(project)
             if canonical != text:
-                changed.append(source)
+                changed[source] = canonical
         if changed and not check_only:
             who = actor(repo)
-            with _restoring(repo, changed):
-                for source in changed:
-                    path = repo.root / source
-                    atomic_write(path, project_text(parse_project(path.read_text("utf-8"), source)))
-                gitcmd.commit_paths(repo.root, changed, commit_message(
+            with _restoring(repo, list(changed)):
+                for source, canonical in changed.items():
+                    atomic_write(repo.root / source, canonical)
+                gitcmd.commit_paths(repo.root, list(changed), commit_message(
                     f"fmt: canonical form for {len(changed)} project file(s)", "fmt",
                     body=f"Rewritten by {who.name}."))
-        return changed
+        return list(changed)
 
 
 # ---- people ----

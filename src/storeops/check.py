@@ -10,7 +10,7 @@ from pathlib import Path
 
 from storeops import schema, yamlio
 from storeops.config import Config
-from storeops.errors import DataError, StoreopsError
+from storeops.errors import DataError, StoreopsError, UsageError
 from storeops.model import FieldError, Project
 from storeops.repo import CONFIG_FILE, StoresRepo, project_text
 from storeops.sop import Sop, load_library
@@ -49,12 +49,17 @@ def _from_data_error(error: DataError, code: str) -> Problem:
 
 
 def _parse(path: Path, source: str):
-    """(text, data) or a Problem when the file cannot be read as YAML."""
+    """(text, data) or a Problem when the file cannot be read as a YAML mapping."""
     try:
         text = yamlio.read_bytes(path, source)
-        return text, yamlio.loads(text, source)
+        data = yamlio.loads(text, source)
     except DataError as error:
         return None, _from_data_error(error, "yaml")
+    if not isinstance(data, dict):
+        # the schema would print the whole document back; say what is wrong instead
+        held = {type(None): "nothing", list: "a list"}.get(type(data), "a single value")
+        return None, Problem(source, 1, 1, f"expected a mapping of fields (key: value); the file holds {held}", "yaml")
+    return text, data
 
 
 def check_config(repo: StoresRepo) -> tuple[list[Problem], Config | None]:
@@ -141,7 +146,9 @@ def check_project_file(repo: StoresRepo, path: Path, config: Config | None, libr
 def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Config | None,
                  library: dict[str, Sop], keyring=None) -> None:
     sop = library.get(project.sop_id)
-    if sop is None:
+    if sop is None and (repo.root / "sop" / f"{project.sop_id}.yaml").is_file():
+        out.add(("sop",), f"SOP {project.sop_id!r} cannot be used until sop/{project.sop_id}.yaml is fixed", "sop")
+    elif sop is None:
         out.add(("sop",), f"unknown SOP {project.sop_id!r} (not built in, not in sop/)", "sop")
     elif project.site not in sop.sites:
         out.add(("site",), f"site {project.site!r} is not one of {sop.id}'s sites: {', '.join(sop.sites)}", "sop")
@@ -235,14 +242,10 @@ def _check_readers(out: _Collector, config: Config | None, readers: tuple, at: t
 def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None) -> list[Problem]:
     """All problems in the repo, or only in `paths` (files or folders inside it)."""
     problems, config = check_config(repo)
-    library: dict[str, Sop] = {}
     for path, source, _origin in _sop_files(repo):
         found = check_sop_file(path, source)
         problems += found
-    try:
-        library = load_library(repo.root)
-    except DataError:
-        pass  # already reported above
+    library = load_library(repo.root, skip_broken=True)  # broken SOPs were reported above
     files = _project_files(repo, paths)
     from storeops.vault import Keyring
 
@@ -288,16 +291,21 @@ def _sop_files(repo: StoresRepo):
 def _project_files(repo: StoresRepo, paths: list[Path] | None) -> list[Path]:
     if not paths:
         return sorted(p for p in repo.projects_dir.glob("*.yaml") if not p.name.startswith("."))
+    projects = repo.projects_dir.resolve()
+    always = {(repo.root / CONFIG_FILE).resolve(), repo.root.resolve(), (repo.root / "sop").resolve()}
     files: list[Path] = []
     for given in paths:
         given = given.resolve()
-        if given.is_dir():
-            files += sorted(given.rglob("*.yaml"))
-        elif given.is_file():
-            files.append(given)
-        else:
+        if not given.exists():
             raise DataError(str(given), "no such file or folder")
-    return [f for f in files if f.parent == repo.projects_dir.resolve()]
+        if given in always or given.parent == (repo.root / "sop").resolve():
+            continue  # storeops.yaml and the team's SOPs are checked every time
+        if given != projects and given.parent != projects:
+            # silently checking nothing would let CI pass on a mistyped path
+            raise UsageError(f"{given} is not a project file of the stores repo at {repo.root}",
+                             hint="give files or folders under projects/, or nothing to check everything")
+        files += [p for p in given.glob("*.yaml") if not p.name.startswith(".")] if given.is_dir() else [given]
+    return sorted(set(files))
 
 
 # ---- history: every commit of a pull request (check --base) ----

@@ -184,5 +184,5 @@ def check_timezone(name: str, path: tuple = ("timezone",)) -> None:
 
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder of tzdata, not a zone
         raise FieldError(path, f"{name!r} is not a known IANA timezone (like Asia/Shanghai or UTC)") from None

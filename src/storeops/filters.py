@@ -48,7 +48,15 @@ class ProjectFilter:
 def build(platform: str | None = None, site: str | None = None, owner: str | None = None,
           status: str | None = None, since: str | None = None) -> ProjectFilter:
     """A filter from command-line values; refuses an unknown status or a malformed date."""
+    from storeops.model import PERSON_RE
+    from storeops.repo import check_id
+
     if status is not None and status not in STATUSES:
         raise UsageError(f"--status {status!r} is not a status", hint=f"one of {STATUSES_TEXT}")
+    if owner is not None and not PERSON_RE.match(owner):
+        raise UsageError(f"--owner {owner!r} is not a person name")
+    for value, what in ((platform, "platform (like amazon)"), (site, "site (like us)")):
+        if value is not None:
+            check_id(value, what)
     return ProjectFilter(platform=platform, site=site, owner=owner, status=status,
                          since=user_date(since, "--since"))

@@ -21,8 +21,10 @@ OUTCOMES = ("opened", "abandoned", "failed")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 PERSON_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-SPAN_RE = re.compile(r"^([0-9]+)([dw])$")
+SPAN_RE = re.compile(r"^([0-9]{1,4})([dw])$")  # up to 9999 days or weeks: date arithmetic stays in range
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+MAX_VALID_DAYS = 36500  # a century: keeps issued + valid_days a real date
 
 ACCOUNT_KEYS = ("seller_id", "login_email", "store_url", "payout_bound")
 ISOLATION_KEYS = ("network", "device", "phone", "payout_account")
@@ -40,6 +42,8 @@ class FieldError(ValueError):
     def dotted(self) -> str:
         out = ""
         for part in self.path:
+            if not isinstance(part, int) and not PLAIN_KEY_RE.match(str(part)):
+                part = repr(part)  # a key with spaces or odd characters stays visible as what it is
             out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
         return out
 
@@ -80,7 +84,9 @@ def _get(data: dict, key: str, kinds, path: tuple, default: Any = _MISSING) -> A
         return default
     value = data[key]
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _as_tuple(kinds)):
-        raise FieldError(path + (key,), f"expected {_kind_name(kinds)}, got {_describe(value)}")
+        quote = str in _as_tuple(kinds) and isinstance(value, (int, float, bool))
+        raise FieldError(path + (key,), f"expected {_kind_name(kinds)}, got {_describe(value)}"
+                                        + (" (put it in quotes to keep it as text)" if quote else ""))
     return value
 
 
@@ -174,12 +180,17 @@ class Document:
             readers=_strings(d, "readers", path),
         )
         _pattern(doc.id, ID_RE, path + ("id",), "document id")
+        if doc.valid_days is not None and not 1 <= doc.valid_days <= MAX_VALID_DAYS:
+            raise FieldError(path + ("valid_days",), f"expected 1 to {MAX_VALID_DAYS} days, got {doc.valid_days}")
         return doc
 
     def expires(self) -> date | None:
         if self.issued is None or self.valid_days is None:
             return None
-        return self.issued + timedelta(days=self.valid_days)
+        try:
+            return self.issued + timedelta(days=self.valid_days)
+        except OverflowError:  # issued in the year 9999: valid for ever, as far as dates go
+            return date.max
 
     def to_dict(self) -> dict:
         out: dict = {"id": self.id}
@@ -403,6 +414,15 @@ def _flat(data: dict, key: str, path: tuple) -> dict:
     return dict(value)
 
 
+def _attachment_path(value: str | None, project_id: str, path: tuple) -> None:
+    """Files a project names live in attachments/<its id>/: never a way out of the repo."""
+    if value is None:
+        return
+    folder, _, name = value.rpartition("/")
+    if folder != f"attachments/{project_id}" or name in ("", ".", "..") or "\\" in name or "\x00" in name:
+        raise FieldError(path, f"expected attachments/{project_id}/<file name>, got {value!r}")
+
+
 PROJECT_KEYS = ("id", "sop", "platform", "site", "store", "entity", "category", "owner", "start", "target",
                 "account", "isolation", "compliance", "tasks", "rejections", "secrets", "notes", "archived")
 
@@ -471,6 +491,10 @@ class Project:
             if task.id in seen:
                 raise FieldError(("tasks", i, "id"), f"task id {task.id!r} appears twice")
             seen.add(task.id)
+            for k, doc in enumerate(task.documents):
+                _attachment_path(doc.file, project.id, ("tasks", i, "documents", k, "file"))
+        for i, rejection in enumerate(project.rejections):
+            _attachment_path(rejection.evidence, project.id, ("rejections", i, "evidence"))
         return project
 
     def task(self, task_id: str) -> Task | None:

@@ -14,7 +14,14 @@ from typing import Any
 
 JSON_VERSION = 1
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls (ESC starts terminal sequences, 0x9b is a one-byte CSI), line and
+# paragraph separators, and the bidi overrides that reorder what a terminal shows
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def clean(value: Any) -> str:
@@ -22,7 +29,7 @@ def clean(value: Any) -> str:
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escaped, text)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>|~])")
@@ -34,9 +41,12 @@ def md(value: Any) -> str:
 
 
 def fancy(stream=None) -> bool:
+    """Rich output: on a terminal, or when FORCE_COLOR asks for it (CI logs that render colour)."""
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
@@ -55,11 +65,14 @@ def console(stderr: bool = False):
 
 
 def emit_json(payload: dict) -> None:
-    sys.stdout.write(json.dumps({"version": JSON_VERSION, **payload}, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps({"version": JSON_VERSION, **payload}, ensure_ascii=False, indent=2)
+    # JSON escapes only C0 controls; the rest of _CONTROL would act on a terminal showing this
+    sys.stdout.write(_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def message(text: str, style: str = "") -> None:
     """A message for the user on stderr (text is cleaned, not markup)."""
+    text = "\n".join(clean(line) for line in text.split("\n"))
     if fancy(sys.stderr) and style:
         from rich.text import Text
 

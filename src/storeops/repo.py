@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from storeops import yamlio
+from storeops import faults, yamlio
 from storeops.config import Config
 from storeops.errors import DataError, EnvError, LockBusy, UsageError, did_you_mean
 from storeops.model import ID_RE, FieldError, Project
@@ -37,6 +37,9 @@ def project_text(project: Project) -> str:
 
 def config_text(config: Config) -> str:
     return CONFIG_MODELINE + yamlio.dumps(config.to_dict())
+
+
+TEMP_MARK = ".storeops-"  # in temp file names, so a sweep only removes our own
 
 
 def find_root(start: Path) -> Path:
@@ -75,34 +78,61 @@ def check_id(value: str, what: str = "project id") -> str:
     return value
 
 
+# errors that mean "this file system will not take the write": the environment, not a bug
+WRITE_ERRORS = (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG)
+
+
+def write_refused(path: Path, error: OSError) -> EnvError:
+    refused = EnvError(f"{path}: cannot write ({os.strerror(error.errno)})",
+                       hint="free disk space or fix permissions; nothing was changed")
+    refused.reason = os.strerror(error.errno)
+    return refused
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write via temp file + fsync + rename: readers see the old file or the new one."""
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Bytes via temp file + fsync + rename. The file gets `mode`, else the mode it had, else what the
+    umask allows (mkstemp's 0600 would hide project files from the team's other accounts)."""
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if mode is None:
+            mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            half = len(data) // 2
+            handle.write(data[:half])
+            faults.crash_point("mid-write", flush=handle)
+            handle.write(data[half:])
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
+        faults.crash_point("before-rename")
         os.replace(tmp, path)
     except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
-            raise EnvError(f"{path}: cannot write ({os.strerror(error.errno)})",
-                           hint="free disk space or fix permissions; nothing was changed") from None
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(error, OSError) and error.errno in WRITE_ERRORS:
+            raise write_refused(path, error) from None
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    # the rename is durable once the folder is; failing here cannot leave a partial file
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
 
 @dataclass
@@ -126,13 +156,27 @@ class StoresRepo:
 
     @property
     def git_dir(self) -> Path:
+        if self._git_dir is None:
+            self._git_dir = self._find_git_dir()
+        return self._git_dir
+
+    _git_dir: Path | None = None
+
+    def _find_git_dir(self) -> Path:
         dot_git = self.root / ".git"
         if dot_git.is_dir():
             return dot_git
         if dot_git.is_file():  # worktree or submodule: "gitdir: <path>"
-            target = dot_git.read_text().split(":", 1)[1].strip()
-            return (self.root / target).resolve()
-        raise EnvError(f"{self.root}: the stores repo is not a git repository", hint="run `git init` there")
+            text = dot_git.read_text(encoding="utf-8", errors="replace")
+            if text.startswith("gitdir:"):
+                return (self.root / text.split(":", 1)[1].strip()).resolve()
+        from storeops import gitcmd
+
+        # a stores repo may also be a folder inside a bigger repository
+        if gitcmd.is_work_tree(self.root):
+            return gitcmd.git_dir(self.root)
+        raise EnvError(f"{self.root}: the stores repo is not a git repository",
+                       hint="run `git init` there (or `git clone` the team's stores repo)")
 
     # ---- config ----
     _config: Config | None = None
@@ -164,13 +208,17 @@ class StoresRepo:
         return yamlio.read_bytes(path, source), source
 
     def load_project(self, project_id: str) -> Project:
+        return self.load_project_and_text(project_id)[0]
+
+    def load_project_and_text(self, project_id: str) -> tuple[Project, str, str]:
+        """The project, the text it was read from, and its file as shown to users."""
         text, source = self.read_project_text(project_id)
         project = parse_project(text, source)
         if project.id != project_id:
             where = yamlio.locate(text, ("id",)) or (None, None)
             raise DataError(source, f"id is {project.id!r} but the file is named {project_id}.yaml",
                             line=where[0], col=where[1], field="id", hint="rename the file or fix the id")
-        return project
+        return project, text, source
 
     def load_projects(self) -> list[Project]:
         return [self.load_project(pid) for pid in self.project_ids()]
@@ -182,13 +230,24 @@ class StoresRepo:
 
     # ---- lock ----
     @contextlib.contextmanager
-    def lock(self, wait: float = LOCK_WAIT_SECONDS):
-        """Exclusive lock for the write path (flock: released by the kernel if we die)."""
+    def lock(self, wait: float | None = None):
+        """Exclusive lock for the write path (flock: released by the kernel if we die).
+
+        Inside the lock, temp files of writers that were killed are swept, and the
+        lock files git itself leaves behind when it is killed are reported (see
+        gitcmd.wait_for_git_locks) before anything is changed.
+        """
         import fcntl
 
-        lock_dir = self.git_dir
-        path = lock_dir / "storeops.lock"
-        handle = open(path, "a+")
+        from storeops import gitcmd
+
+        wait = LOCK_WAIT_SECONDS if wait is None else wait
+        path = self.git_dir / "storeops.lock"
+        try:
+            handle = open(path, "a+b", buffering=0)  # unbuffered: nothing left to flush when we close
+        except OSError as error:
+            raise EnvError(f"cannot lock the stores repo: {path}: {os.strerror(error.errno)}",
+                           hint="is the file system read-only, or the repo not yours? nothing was changed") from None
         deadline = time.monotonic() + wait
         try:
             while True:
@@ -198,17 +257,27 @@ class StoresRepo:
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         handle.seek(0)
-                        holder = handle.read().strip() or "another process"
+                        holder = handle.read().decode("utf-8", "replace").strip() or "another process"
                         raise LockBusy(f"the stores repo is busy ({holder} holds {path})",
                                        hint="wait for it to finish and retry") from None
                     time.sleep(0.02)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"storeops pid {os.getpid()}")
-            handle.flush()
+            with contextlib.suppress(OSError):  # the note only names us to waiters: a full disk may refuse it
+                handle.truncate(0)
+                handle.write(f"storeops pid {os.getpid()}".encode())
             self._config = None  # another writer may have changed it while we waited
+            self._sweep_temp_files()
+            gitcmd.wait_for_git_locks(self.root, self.git_dir)
             yield
         finally:
             with contextlib.suppress(OSError):
                 handle.truncate(0)
-            handle.close()
+            with contextlib.suppress(OSError):
+                handle.close()
+
+    def _sweep_temp_files(self) -> None:
+        """Remove temp files of writers that died before their rename (we hold the lock: none is live)."""
+        pattern = f".*.yaml{TEMP_MARK}*.tmp"
+        for folder in (self.root, self.projects_dir):
+            for leftover in folder.glob(pattern):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()

@@ -33,10 +33,13 @@ def validator(name: str):
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
-_FRIENDLY_PATTERNS = {
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date like 2026-12-05",
-    "^[a-z0-9][a-z0-9-]*$": "lowercase letters, digits and '-'",
-    "^[0-9]+[dw]$": "a span like 3d or 2w",
+# what a pattern means, for messages (a regex is no help to the person who wrote the file)
+PATTERN_WORDS = {
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date YYYY-MM-DD",
+    "^[0-9]{1,4}[dw]$": "a span of days or weeks like 3d or 2w (at most 4 digits)",
+    "^[a-z0-9][a-z0-9-]*$": "an id of lowercase letters, digits and '-'",
+    "^[A-Za-z0-9][A-Za-z0-9._-]*$": "a person name (letters, digits, '.', '_', '-')",
+    "^[a-z][a-z0-9_]*$": "a lower_snake_case key",
 }
 
 
@@ -46,6 +49,8 @@ def _unknown_fields(error) -> list[str]:
 
 
 def _message(error) -> str:
+    if error.validator == "pattern" and error.validator_value in PATTERN_WORDS:
+        return f"expected {PATTERN_WORDS[error.validator_value]}, got {error.instance!r}"
     if error.validator == "additionalProperties":
         extra = _unknown_fields(error)
         if extra:
@@ -55,8 +60,6 @@ def _message(error) -> str:
             hint = did_you_mean(extra[0], allowed)
             return f"unknown field {extra[0]!r}" + (f" ({hint})" if hint else f"; expected one of {', '.join(allowed)}")
         return error.message.replace("Additional properties are not allowed", "unknown field")
-    if error.validator == "pattern" and error.validator_value in _FRIENDLY_PATTERNS:
-        return f"{error.instance!r} is not {_FRIENDLY_PATTERNS[error.validator_value]}"
     if error.validator == "contains" and error.schema.get("description"):
         return error.schema["description"]
     description = error.schema.get("description") if isinstance(error.schema, dict) else None

@@ -65,12 +65,27 @@ def builtin_dir() -> Path:
 
 
 def _read_sop(path: Path, source: str, origin: str) -> Sop:
-    data = yamlio.load(path, source)
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        from storeops.errors import DataError
+    from storeops.errors import DataError
 
+    text = yamlio.read_bytes(path, source)
+    data = yamlio.loads(text, source)
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         raise DataError(source, "an SOP is a mapping with an `id`", line=1, hint="see `storeops sop show amazon-us`")
+    if origin == "team":
+        _validate(data, text, source)
     return Sop(data=data, source=source, origin=origin)
+
+
+def _validate(data: dict, text: str, source: str) -> None:
+    """A team's SOP must pass its schema before anything uses it (built-ins are checked by the test suite)."""
+    from storeops import schema
+    from storeops.errors import DataError
+    from storeops.model import FieldError
+
+    for doc_path, message in schema.errors("sop", data)[:1]:
+        line, col = yamlio.locate(text, doc_path) or (None, None)
+        raise DataError(source, message, line=line, col=col, field=FieldError(doc_path, message).dotted or None,
+                        hint="fix the SOP, then run `storeops check`")
 
 
 def sop_files(team_root: Path | None) -> list[tuple[Path, str, str]]:
@@ -81,11 +96,22 @@ def sop_files(team_root: Path | None) -> list[tuple[Path, str, str]]:
     return files
 
 
-def load_library(team_root: Path | None) -> dict[str, Sop]:
-    """All SOPs by id; a team's sop/<id>.yaml overrides the built-in with that id."""
+def load_library(team_root: Path | None, skip_broken: bool = False) -> dict[str, Sop]:
+    """All SOPs by id; a team's sop/<id>.yaml overrides the built-in with that id.
+
+    A broken team SOP is an error, or with `skip_broken` (for `check`, which
+    reports it on its own) left out.
+    """
+    from storeops.errors import DataError
+
     library: dict[str, Sop] = {}
     for path, source, origin in sop_files(team_root):
-        sop = _read_sop(path, source, origin)
+        try:
+            sop = _read_sop(path, source, origin)
+        except DataError:
+            if skip_broken:
+                continue
+            raise
         library[sop.id] = sop
     return dict(sorted(library.items()))
 
@@ -128,8 +154,12 @@ def plan_dues(tasks: list[dict], start: date) -> dict[str, date]:
         due[task_id] = begin + timedelta(days=span_days(task.get("duration", "1d")))
         return due[task_id]
 
-    for task_id in by_id:
-        visit(task_id)
+    try:
+        for task_id in by_id:
+            visit(task_id)
+    except OverflowError:
+        raise UsageError(f"the plan from {start.isoformat()} runs past the year 9999",
+                         hint="check --start and the SOP's durations") from None
     return due
 
 

@@ -16,6 +16,11 @@ import yaml
 from storeops.errors import DataError
 
 MAX_BYTES = 5 * 1024 * 1024  # a project file is a few KiB; this only stops abuse
+MAX_DEPTH = 64  # a project file nests 6 deep; enforced where nesting is a risk (see _refuse_deep_nesting)
+# libyaml composes nodes by recursion in C and overflows the stack (a segfault) past
+# ~25,000 levels; a level costs at least one of the characters [{-:? so text with
+# fewer of them than this is safe to hand to the composer as it is
+_COMPOSE_SAFE = 10_000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -51,6 +56,16 @@ def _core_resolvers(extra: tuple | None = None) -> dict:
     return table
 
 
+_CORE = "tag:yaml.org,2002:"
+_STR = _CORE + "str"
+# plain data only: no !!binary, !!timestamp, !!set, !!omap, !!python/... (types JSON and our model do not have)
+_ALLOWED_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq")}
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+
+
 class StrictLoader(_Loader):
     yaml_implicit_resolvers = _core_resolvers()
 
@@ -59,6 +74,15 @@ class StrictLoader(_Loader):
             raise yaml.constructor.ConstructorError(
                 None, None, "aliases (*ref) are not allowed; write the value out", node.start_mark
             )
+        tag = node.tag
+        if tag != _STR:
+            if tag not in _ALLOWED_TAGS:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the tag {_short_tag(tag)} is not allowed; write a plain value", node.start_mark)
+            if isinstance(node, yaml.ScalarNode) and self.resolve(yaml.ScalarNode, node.value, (True, False)) != tag:
+                # an explicit tag on a value that does not fit it (!!int abc)
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{node.value!r} is not a valid {_short_tag(tag)}", node.start_mark)
         return super().construct_object(node, deep)
 
     def construct_mapping(self, node, deep=False):
@@ -107,17 +131,54 @@ def _mark_of(error: yaml.YAMLError):
 
 def loads(text: str, source: str = "<text>") -> Any:
     """Parse YAML text strictly; errors become DataError(source, line, col)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
     try:
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        return yaml.load(text, Loader=StrictLoader)
+        try:
+            _refuse_deep_nesting(text)
+            return yaml.load(text, Loader=StrictLoader)
+        except RecursionError:  # a few hundred levels in a small file: find where, for the message
+            _refuse_deep_nesting(text, always=True)
+            raise DataError(source, "nesting too deep", hint="flatten the document") from None
+    except yaml.reader.ReaderError as error:
+        line, col = _line_col_at_byte(text, error.position)
+        raise DataError(source, f"character U+{error.character:04X} is not allowed in YAML", line=line, col=col,
+                        hint="remove it, or write it as an escape inside double quotes") from None
     except yaml.YAMLError as error:
         mark = _mark_of(error)
         problem = getattr(error, "problem", None) or str(error)
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise DataError(source, problem, line=line, col=col, hint="fix the YAML syntax") from None
-    except RecursionError:
-        raise DataError(source, "nesting too deep", hint="flatten the document") from None
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            problem = "a tab character where YAML needs spaces"
+            hint = "indent with spaces, not tabs"
+        else:
+            hint = "fix the YAML syntax"
+        raise DataError(source, problem, line=line, col=col, hint=hint) from None
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line][column:column + 1] if line < len(lines) else ""
+
+
+def _refuse_deep_nesting(text: str, always: bool = False) -> None:
+    if not always and sum(text.count(c) for c in "[{-:?") < _COMPOSE_SAFE:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):  # the event parser keeps its own stack: no recursion
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.constructor.ConstructorError(None, None, f"nested more than {MAX_DEPTH} levels deep",
+                                                        event.start_mark)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
+def _line_col_at_byte(text: str, position: int) -> tuple[int, int]:
+    """libyaml reports a bad character by its offset in the UTF-8 bytes."""
+    before = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "replace")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 def read_bytes(path: Path, source: str) -> str:
@@ -166,8 +227,8 @@ def locate(text: str, path: tuple) -> tuple[int, int] | None:
         node = yaml.compose(text, Loader=StrictLoader)
     except yaml.YAMLError:
         return None
-    if node is None:
-        return None
+    if node is None:  # an empty document: the problem is the whole file
+        return 1, 1
     best = node.start_mark
     for part in path:
         child = None

@@ -199,7 +199,8 @@ def _task(project, t: dict, lang: str) -> None:
             lock = " 🔒" if doc["sensitive"] else ""
             render.out(f"  {doc['id']}{lock}: {render.clean(state)}{validity}")
     for a in t["approvals"]:
-        render.out(f"approved by {a['by']} ({a['role']}) on {a['at']}" + (f": {render.clean(a['note'])}" if a.get("note") else ""))
+        render.out(f"approved by {render.clean(a['by'])} ({a['role']}) on {a['at']}"
+                   + (f": {render.clean(a['note'])}" if a.get("note") else ""))
     if t["notes"]:
         render.out()
         render.out(word("notes", lang) + ":")

@@ -1,0 +1,29 @@
+"""Crash points for the reliability tests (tests/reliability/test_crash_safety.py). Test-only.
+
+With STOREOPS_FAULT=<point> in the environment the process kills itself with
+SIGKILL when it reaches <point>, so a test can prove that dying exactly there
+loses nothing. Nobody sets it in real use; unset, a point costs one dict lookup.
+
+Points on the write path, in order:
+  mid-write      half of the new text is in the temp file (flushed to disk)
+  before-rename  the temp file is complete, the real file not yet replaced
+  before-add     the file is replaced, git has not seen it yet
+  before-commit  `git add` is done, `git commit` has not run
+  after-commit   git has committed, storeops has not yet read the new HEAD
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+POINTS = ("mid-write", "before-rename", "before-add", "before-commit", "after-commit")
+
+
+def crash_point(point: str, flush=None) -> None:
+    if os.environ.get("STOREOPS_FAULT") != point:
+        return
+    if flush is not None:  # make the partial write real before dying
+        flush.flush()
+        os.fsync(flush.fileno())
+    os.kill(os.getpid(), signal.SIGKILL)

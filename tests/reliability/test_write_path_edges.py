@@ -1,0 +1,46 @@
+"""Edges of the write path the harness ran into: a change that changes nothing, git's own messages."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import git, run_cli
+
+from storeops import gitcmd, yamlio
+
+
+def test_scheduling_the_same_due_date_again_is_a_usage_error_not_a_git_failure(stores, mini):
+    assert run_cli("-C", str(stores), "schedule", mini, "licence", "--due", "2027-02-14").exit_code == 0
+    head = git(stores, "rev-parse", "HEAD")
+    result = run_cli("-C", str(stores), "schedule", mini, "licence", "--due", "2027-02-14")
+    assert result.exit_code == 2
+    assert result.stderr == "error: licence is already scheduled like that\nhint: nothing to change\n"
+    assert git(stores, "rev-parse", "HEAD") == head
+
+
+def test_a_change_back_to_what_head_holds_succeeds_without_a_commit(stores, mini):
+    path = stores / "projects" / "mini-us.yaml"
+    committed = path.read_text()
+    path.write_text(committed.replace("assignee: bob", "assignee: carol", 1))  # a hand edit, not committed
+    head = git(stores, "rev-parse", "HEAD")
+    result = run_cli("-C", str(stores), "assign", mini, "licence", "bob")
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text() == committed
+    assert git(stores, "rev-parse", "HEAD") == head
+    assert git(stores, "status", "--porcelain") == ""
+
+
+def test_fmt_of_a_reformatted_but_committed_file_puts_it_back(stores, mini):
+    path = stores / "projects" / "mini-us.yaml"
+    committed = path.read_text()
+    path.write_text(json.dumps(yamlio.loads(committed)))
+    result = run_cli("-C", str(stores), "fmt")
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text() == committed
+    assert git(stores, "status", "--porcelain") == ""
+
+
+def test_git_failures_show_git_s_reason_not_its_advice(stores):
+    error = gitcmd.GitFailed(["add"], "fatal: pathspec 'x' did not match any files\n"
+                                      "hint: Use 'git add --force' to add it anyway\n")
+    assert str(error) == "git add failed: fatal: pathspec 'x' did not match any files"
