@@ -104,8 +104,9 @@ def table(headers: list[str], rows: list[list[Any]], styles: list[str | None] | 
         from rich.text import Text
 
         grid = Table(title=title, header_style="bold", show_lines=False)
-        for header in headers:
-            grid.add_column(header, overflow="fold")
+        for i, header in enumerate(headers):
+            # ids are what people copy into the next command: never fold them mid-word
+            grid.add_column(header, overflow="fold", no_wrap=(i == 0))
         for i, row in enumerate(cells):
             style = (styles or [None] * len(cells))[i] or ""
             grid.add_row(*[Text(c) for c in row], style=style)

@@ -57,6 +57,11 @@ def check(
             render.out(render.clean(str(problem)))
         if problems:
             render.message(f"{len(problems)} problem(s)")
+        elif base is None:
+            render.message(f"ok: {len(paths) if paths else len(repo.project_ids())} project file(s), "
+                           "storeops.yaml and the team's SOPs")
+        else:
+            render.message(f"ok: every commit since {base}")
     if problems:
         raise typer.Exit(1)
 

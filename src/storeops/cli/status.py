@@ -86,14 +86,14 @@ def _table(summaries: list[dict], lang: str) -> None:
     if not summaries:
         render.message("no projects (create one with `storeops new`)")
         return
-    headers = [word(k, lang) for k in ("project", "platform", "owner", "status", "progress", "next", "due")] + [""]
+    headers = [word(k, lang) for k in ("project", "platform", "owner", "status", "progress", "next", "due", "late")]
     rows, styles = [], []
     for s in summaries:
         late = s["overdue"]
         rows.append([
             s["id"], f"{s['platform']}-{s['site']}", s["owner"], status_label(s["status"], lang),
             f"{s['done']}/{s['total']}", s["next_task"] or "-", s["next_due"] or "-",
-            f"{word('overdue', lang)} ({len(late)})" if late else "",
+            str(len(late)) if late else "",
         ])
         styles.append("red" if late else ("dim" if s["status"] == "archived" else None))
     render.table(headers, rows, styles)
