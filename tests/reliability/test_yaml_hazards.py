@@ -175,7 +175,9 @@ def test_deep_nesting_is_refused_without_crashing_the_parser(team):
     edit(team, PROJECT, lambda t: t.replace("store: Mini Store", "store: " + "[" * 100_000 + "]" * 100_000))
     result = run_subprocess("-C", str(team), "status", "mini-us", cwd=Path.cwd())
     assert result.returncode == 2, result.returncode
-    assert result.stderr.startswith(f"error: {PROJECT}:6:71: nested more than 64 levels deep")
+    # our own limit, or PyYAML >= 6.0.4's which may trip first: either way one line naming the place
+    assert re.match(rf"error: {re.escape(PROJECT)}:6:\d+: (nested more than 64 levels deep|exceeded maximum "
+                    r"nesting depth)", result.stderr), result.stderr
 
 
 def test_an_empty_file_names_line_1(team):
