@@ -1,0 +1,332 @@
+"""storeops benchmarks: every figure a ratio against a baseline timed in the same run, on the same files.
+
+    python benchmarks/run.py                      # N=1,000 projects, 5,000 commits
+    python benchmarks/run.py --big                # also N=10,000 (advance ratio, peak RSS of status)
+    python benchmarks/run.py --json               # the same figures as JSON on stdout
+
+Every figure times whole processes (what a user or cron waits for): the
+storeops command and its baseline are both run as fresh Python or git
+processes, each several times after one warm-up run, and the median is kept.
+The storeops measured is this checkout's (src/ goes first on PYTHONPATH).
+Rows for commands that are not built yet say so instead of failing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+BIG = 10_000
+
+BARE_PARSE = """\
+import yaml
+from pathlib import Path
+for path in sorted(Path("projects").glob("*.yaml")):
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+
+@dataclass
+class Timing:
+    median: float
+    runs: list[float]
+    peak_rss_kb: int
+    exit_codes: list[int]
+
+
+@dataclass
+class Row:
+    name: str
+    storeops: float | None = None
+    baseline: float | None = None
+    baseline_name: str = ""
+    target: float | None = None
+    stretch: float | None = None
+    peak_rss_mb: float | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.storeops is None or not self.baseline:
+            return None
+        return self.storeops / self.baseline
+
+    @property
+    def verdict(self) -> str:
+        if self.ratio is None or self.target is None:
+            return "-"
+        if self.stretch is not None and self.ratio <= self.stretch:
+            return "met (stretch)"
+        return "met" if self.ratio <= self.target else "MISSED"
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["ratio"] = None if self.ratio is None else round(self.ratio, 3)
+        out["verdict"] = self.verdict
+        return out
+
+
+class Runner:
+    def __init__(self, repeat: int, quiet: bool):
+        self.repeat, self.quiet = repeat, quiet
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("STOREOPS_")}
+        self.env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
+        self.env["NO_COLOR"] = "1"
+
+    def log(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=sys.stderr, flush=True)
+
+    def storeops(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "storeops", *args]
+
+    def once(self, cmd: list[str], cwd: Path) -> tuple[float, int, int]:
+        """(seconds, peak RSS in KiB, exit code) of one whole process."""
+        began = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - began
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.stderr.close()
+        return elapsed, usage.ru_maxrss, proc.returncode
+
+    def time(self, cmd: list[str], cwd: Path, before=None, ok=(0,), repeat: int | None = None,
+             warmup: bool = True) -> Timing:
+        runs, rss, codes = [], 0, []
+        for i in range(-1 if warmup else 0, repeat or self.repeat):
+            if before:
+                before(i)
+            elapsed, peak, code = self.once(cmd, cwd)
+            if code not in ok:
+                raise SystemExit(f"{' '.join(cmd)} exited {code} in {cwd}")
+            if i >= 0:
+                runs.append(elapsed)
+                rss, codes = max(rss, peak), codes + [code]
+        return Timing(statistics.median(runs), runs, rss, codes)
+
+
+def commands_built(runner: Runner, cwd: Path) -> set[str]:
+    """Command names listed by `storeops --help` (log and remind may not exist yet on this branch)."""
+    proc = subprocess.run(runner.storeops("--help"), cwd=cwd, env=runner.env, capture_output=True, text=True)
+    names, listing = set(), False
+    for line in proc.stdout.splitlines():
+        if line.strip().lower().startswith("commands"):
+            listing = True
+            continue
+        match = re.match(r"^\s{1,4}([a-z][a-z0-9-]*)(\s|$)", line) if listing else None
+        if match:
+            names.add(match.group(1))
+    return names
+
+
+def ensure_repo(workdir: Path, projects: int, commits: int, seed: int, runner: Runner) -> tuple[Path, dict]:
+    path = workdir / f"stores-n{projects}-m{commits}-s{seed}"
+    manifest = generate.read_manifest(path)
+    from datetime import datetime, timezone
+
+    if manifest and manifest.get("generator") == generate.GENERATOR_VERSION and \
+            manifest.get("today") == datetime.now(timezone.utc).date().isoformat():
+        runner.log(f"reusing {path}")
+        return path, manifest
+    if path.exists():
+        shutil.rmtree(path)
+    runner.log(f"generating {projects} projects, {commits} commits in {path} ...")
+    manifest = generate.generate(path, projects, commits, seed, quiet=runner.quiet)
+    runner.log(f"  generated in {manifest['seconds']}s")
+    return path, manifest
+
+
+def cache_dir(repo: Path) -> Path:
+    return repo / ".git" / "storeops" / "cache"
+
+
+def drop_cache(repo: Path):
+    def before(_i):
+        shutil.rmtree(cache_dir(repo), ignore_errors=True)
+    return before
+
+
+def bench_reads(runner: Runner, repo: Path, label: str, rows: list[Row], bare: Timing) -> Timing:
+    """status and check, with the cache dropped before every run (cold) and kept (warm)."""
+    cold = runner.time(runner.storeops("status", "--json"), repo, before=drop_cache(repo))
+    runner.log(f"  status --json cold {cold.median:.2f}s")
+    warm = runner.time(runner.storeops("status", "--json"), repo)
+    runner.log(f"  status --json warm {warm.median:.2f}s")
+    rows.append(Row(f"status --json{label}, no cache", cold.median, bare.median, "bare parse", 3.0, 2.0,
+                    cold.peak_rss_kb / 1024))
+    rows.append(Row(f"status --json{label}, warm cache", warm.median, bare.median, "bare parse", 3.0, 2.0,
+                    warm.peak_rss_kb / 1024))
+    check_cold = runner.time(runner.storeops("check"), repo, before=drop_cache(repo), ok=(0, 1))
+    runner.log(f"  check cold {check_cold.median:.2f}s")
+    check_warm = runner.time(runner.storeops("check"), repo, ok=(0, 1))
+    runner.log(f"  check warm {check_warm.median:.2f}s")
+    found = "" if check_cold.exit_codes[0] == 0 else " (found problems: generator bug?)"
+    rows.append(Row(f"check{label}, no cache", check_cold.median, bare.median, "bare parse", 5.0, None,
+                    check_cold.peak_rss_kb / 1024, note=found.strip()))
+    rows.append(Row(f"check{label}, warm cache", check_warm.median, bare.median, "bare parse", 5.0, None,
+                    check_warm.peak_rss_kb / 1024))
+    return cold
+
+
+def bench_advance(runner: Runner, repo: Path, manifest: dict) -> Timing:
+    """Alternate `--to blocked` / `--to in_progress` on one task: every run is a real move and commit."""
+    project, task = manifest["advance_project"], manifest["advance_task"]
+    states = ["blocked", "in_progress"]
+    commands = {s: runner.storeops("advance", project, task, "--to", s) for s in states}
+    runs = []
+    for i in range(-2, 2 * runner.repeat):
+        elapsed, _, code = runner.once(commands[states[i % 2]], repo)
+        if code != 0:
+            raise SystemExit(f"advance {project} {task} --to {states[i % 2]} exited {code} in {repo}")
+        if i >= 0:
+            runs.append(elapsed)
+    return Timing(statistics.median(runs), runs, 0, [0] * len(runs))
+
+
+def run(args) -> dict:
+    runner = Runner(args.repeat, args.json or args.quiet)
+    workdir = Path(args.workdir).resolve() if args.workdir else Path(tempfile.mkdtemp(prefix="storeops-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    rows: list[Row] = []
+    try:
+        repo, manifest = ensure_repo(workdir, args.projects, args.commits, args.seed, runner)
+        big_repo = big_manifest = None
+        if args.big:
+            big_repo, big_manifest = ensure_repo(workdir, BIG, args.commits, args.seed, runner)
+        built = commands_built(runner, repo)
+        label = f" (N={args.projects:,})"
+
+        runner.log("bare parse baseline ...")
+        bare = runner.time([sys.executable, "-c", BARE_PARSE], repo)
+        runner.log(f"  {bare.median:.2f}s")
+        bench_reads(runner, repo, label, rows, bare)
+
+        typer_import = runner.time([sys.executable, "-c", "import typer"], repo)
+        for flag in ("--help", "--version"):
+            t = runner.time(runner.storeops(flag), repo)
+            rows.append(Row(f"storeops {flag}", t.median, typer_import.median, "python -c 'import typer'", 1.5))
+
+        advance_small = bench_advance(runner, repo, manifest)
+        runner.log(f"advance at N={args.projects:,}: {advance_small.median:.3f}s")
+        if big_repo is not None:
+            advance_big = bench_advance(runner, big_repo, big_manifest)
+            runner.log(f"advance at N={BIG:,}: {advance_big.median:.3f}s")
+            rows.append(Row(f"advance at N={BIG:,} vs N={args.projects:,}", advance_big.median, advance_small.median,
+                            f"advance at N={args.projects:,}", 1.3))
+        else:
+            rows.append(Row(f"advance at N={BIG:,} vs N={args.projects:,}", None, advance_small.median,
+                            f"advance at N={args.projects:,}", 1.3, note="skipped: needs --big"))
+
+        hot = manifest["hot_project"]
+        if "log" in built:
+            git_log = runner.time(["git", "log", "-p", "--", f"projects/{hot}.yaml"], repo)
+            log = runner.time(runner.storeops("log", hot), repo)
+            rows.append(Row(f"log PROJECT ({manifest['hot_commits']:,} commits)", log.median, git_log.median,
+                            "git log -p -- projects/<id>.yaml", 3.0))
+        else:
+            rows.append(Row(f"log PROJECT ({manifest['hot_commits']:,} commits)", None, None,
+                            "git log -p -- projects/<id>.yaml", 3.0, note="n/a (command not built yet)"))
+
+        if "remind" in built:
+            remind = runner.time(runner.storeops("remind"), repo, ok=(0, 1))
+            rows.append(Row(f"remind{label}", remind.median, bare.median, "bare parse", 3.0))
+        else:
+            rows.append(Row(f"remind{label}", None, None, "bare parse", 3.0, note="n/a (command not built yet)"))
+
+        if big_repo is not None:
+            big_label = f" (N={BIG:,})"
+            runner.log(f"reads at N={BIG:,} ...")
+            big_bare = runner.time([sys.executable, "-c", BARE_PARSE], big_repo, repeat=max(3, args.repeat // 2))
+            runner.log(f"  bare parse {big_bare.median:.2f}s")
+            big_runner = Runner(max(3, args.repeat // 2), runner.quiet)
+            bench_reads(big_runner, big_repo, big_label, rows, big_bare)
+            rss_at = big_label
+            rss_row = next(r for r in rows if r.name == f"status --json{big_label}, no cache")
+        else:
+            rss_at = label
+            rss_row = next(r for r in rows if r.name == f"status --json{label}, no cache")
+        peak = {"status": f"status --json{rss_at}", "peak_rss_mb": round(rss_row.peak_rss_mb, 1),
+                "seconds": round(rss_row.storeops, 3)}
+    finally:
+        if not args.workdir and not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return {
+        "version": 1,
+        "projects": args.projects,
+        "commits": manifest["commits"],
+        "big": args.big,
+        "repeat": args.repeat,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "rows": [r.to_dict() for r in rows],
+        "peak_rss": peak,
+        "seconds": round(time.perf_counter() - began, 1),
+        "workdir": str(workdir) if (args.workdir or args.keep) else None,
+    }
+
+
+def fmt_seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def table(result: dict) -> str:
+    headers = ["measure", "storeops", "baseline", "ratio", "target", "result"]
+    lines = []
+    for r in result["rows"]:
+        target = "-" if r["target"] is None else f"≤ {r['target']:g}×" + (f" (≤ {r['stretch']:g}×)" if r["stretch"] else "")
+        ratio = "-" if r["ratio"] is None else f"{r['ratio']:.2f}×"
+        storeops = fmt_seconds(r["storeops"]) + (f", {r['peak_rss_mb']:.0f} MiB" if r["peak_rss_mb"] else "")
+        baseline = f"{fmt_seconds(r['baseline'])} ({r['baseline_name']})" if r["baseline"] else r["baseline_name"]
+        lines.append([r["name"], storeops, baseline, ratio, target, r["note"] or r["verdict"]])
+    widths = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(headers)]
+    out = ["| " + " | ".join(h.ljust(widths[i]) for i, h in enumerate(headers)) + " |",
+           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += ["| " + " | ".join(c.ljust(widths[i]) for i, c in enumerate(line)) + " |" for line in lines]
+    peak = result["peak_rss"]
+    out.append("")
+    out.append(f"peak RSS of `{peak['status']}`: {peak['peak_rss_mb']} MiB ({fmt_seconds(peak['seconds'])})")
+    out.append(f"{result['projects']:,} projects, {result['commits']:,} commits; median of {result['repeat']} runs "
+               f"after a warm-up; {result['machine']['cpus']} CPUs, Python {result['machine']['python']}; "
+               f"whole benchmark {result['seconds']:.0f} s")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="storeops benchmarks (ratios against same-run baselines)")
+    parser.add_argument("--projects", type=int, default=1000, help="Projects in the generated repo (default 1000).")
+    parser.add_argument("--commits", type=int, default=5000, help="Commits in its history (default 5000).")
+    parser.add_argument("--big", action="store_true", help=f"Also generate N={BIG:,}: advance ratio, peak RSS there.")
+    parser.add_argument("--repeat", type=int, default=5, help="Timed runs per figure; the median is kept (default 5).")
+    parser.add_argument("--seed", type=int, default=7, help="Generator seed (default 7).")
+    parser.add_argument("--workdir", help="Keep generated repos here and reuse them (same day, same settings).")
+    parser.add_argument("--keep", action="store_true", help="Do not delete the temporary repos at the end.")
+    parser.add_argument("--json", action="store_true", help="Print the figures as JSON on stdout.")
+    parser.add_argument("--quiet", action="store_true", help="No progress on stderr.")
+    args = parser.parse_args(argv)
+    result = run(args)
+    print(json.dumps(result, indent=2) if args.json else table(result))
+
+
+if __name__ == "__main__":
+    main()
