@@ -407,7 +407,7 @@ def build_commits(projects: int, commits: int, seed: int, now: datetime) -> tupl
     config = Config(team="Benchmark Agency", timezone="Asia/Shanghai", language="en", people=tuple(TEAM),
                     policies=dict(DEFAULT_POLICIES))
     rng = random.Random(seed)
-    hot_commits = min(HOT_COMMITS, max(1, (commits - 1) // 5))
+    hot_commits = min(HOT_COMMITS, max(1, commits // 5))
     budget = commits - 1 - hot_commits  # one for the initial commit
     others = projects - 1
     out: list[Commit] = []
@@ -422,10 +422,10 @@ def build_commits(projects: int, commits: int, seed: int, now: datetime) -> tupl
         # fewer commits than projects: import them a few per commit, in the order they reached their state
         finals = sorted((simulate(i, library, config, now, seed)[-1] for i in range(1, projects)),
                         key=lambda e: e.when)
-        groups = max(1, budget)
-        size = -(-len(finals) // groups)
-        for g in range(0, len(finals), size):
-            chunk = finals[g:g + size]
+        groups = max(1, min(budget, len(finals)))
+        bounds = [round(k * len(finals) / groups) for k in range(groups + 1)]
+        for g in range(groups):
+            chunk = finals[bounds[g]:bounds[g + 1]]
             files: list[tuple[str, bytes | str]] = []
             for event in chunk:
                 files.append((f"projects/{event.project.id}.yaml", yamlio.dumps(event.project.to_dict())))
@@ -503,6 +503,9 @@ def generate(path: Path, projects: int = 1000, commits: int = 5000, seed: int = 
     proc.stdin.close()
     if proc.wait() != 0:
         raise SystemExit("git fast-import failed")
+    # fast-import's pack deltas run from old to new; git's advice is to repack after an import,
+    # which also makes this repo look like one that git gc has kept (recent objects cheap to read)
+    _git(path, "repack", "-a", "-d", "-f", "-q")
     _git(path, "reset", "--quiet", "--hard", "main")
     for key, value in (("user.name", "Ava"), ("user.email", "ava@agency.example"), ("gc.auto", "0")):
         _git(path, "config", key, value)
