@@ -115,3 +115,30 @@ def test_locate_finds_nested_fields():
     text = "id: a\ntasks:\n- id: one\n  state: todo\n- id: two\n  state: bad\n"
     assert yamlio.locate(text, ("tasks", 1, "state")) == (6, 3)
     assert yamlio.locate(text, ("tasks", 5)) == (2, 1)
+
+
+@pytest.mark.parametrize("text, value", [("0755", 755), ("09", 9), ("-0", 0), ("+5", 5), ("007", 7)])
+def test_integers_are_decimal_as_in_yaml_1_2(text, value):
+    assert yamlio.loads(f"a: {text}\n") == {"a": value}
+
+
+def test_explicit_tags_still_mean_what_pyyaml_says():
+    assert yamlio.loads("a: !!int 0x1f\nb: !!str 5\nc: !!bool yes\n") == {"a": 31, "b": "5", "c": True}
+
+
+def test_an_alias_inside_a_list_is_refused_at_the_anchor():
+    with pytest.raises(DataError) as caught:
+        yamlio.loads("k: [&y a, *y]\n")
+    assert (caught.value.line, caught.value.col) == (1, 5)
+    assert "aliases (*ref) are not allowed" in str(caught.value)
+
+
+def test_fast_reader_gives_what_pyyaml_constructs(stores, mini):
+    import yaml
+
+    from storeops.sop import sop_files
+
+    paths = [stores / "projects" / "mini-us.yaml", stores / "storeops.yaml"] + [p for p, _, _ in sop_files(stores)]
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert yamlio.loads(text) == yaml.load(text, Loader=yamlio.StrictLoader), path

@@ -51,6 +51,40 @@ def _core_resolvers(extra: tuple | None = None) -> dict:
     return table
 
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+
+
+def _fast_resolve(table: dict):
+    """pyyaml's Resolver.resolve for our tables, without path resolvers (we have none).
+
+    The C parser calls this once per scalar (and the C emitter twice), so it is
+    a large share of reading and writing a file.
+    """
+    get = table.get
+    ScalarNode, SequenceNode = yaml.ScalarNode, yaml.SequenceNode
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    return resolve
+
+
+def _no_path_resolvers(self, *args):
+    return None
+
+
 class StrictLoader(_Loader):
     yaml_implicit_resolvers = _core_resolvers()
 
@@ -65,7 +99,7 @@ class StrictLoader(_Loader):
         mapping: dict = {}
         lines: dict = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"keys must be text (quote {key_node.value!r})", key_node.start_mark
                 )
@@ -78,9 +112,77 @@ class StrictLoader(_Loader):
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
+    def construct_yaml_int(self, node):
+        # YAML 1.2 core schema: [-+]?[0-9]+ is decimal ("0755" is 755, "09" is 9), never octal
+        value = self.construct_scalar(node)
+        if _DECIMAL.match(value):
+            return int(value, 10)
+        return super().construct_yaml_int(node)  # an explicit !!int 0x1f
 
+
+StrictLoader.resolve = _fast_resolve(StrictLoader.yaml_implicit_resolvers)
+StrictLoader.descend_resolver = StrictLoader.ascend_resolver = _no_path_resolvers
 StrictLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node, deep=True))
 StrictLoader.add_constructor("tag:yaml.org,2002:seq", lambda loader, node: [loader.construct_object(n, deep=True) for n in node.value])
+StrictLoader.add_constructor(_INT, StrictLoader.construct_yaml_int)
+
+
+_DECIMAL = re.compile(_CORE_SCALARS[1][1])
+_DECIMAL_FLOAT = re.compile(_CORE_SCALARS[2][1])
+
+
+class _Unusual(Exception):
+    """A node the fast builder leaves to pyyaml's constructors (explicit tags like !!binary)."""
+
+
+def _build(root) -> Any:
+    """The document's data from its node tree: what StrictLoader constructs, with the same errors, faster.
+
+    pyyaml's constructor machinery (generic dispatch, generators, bookkeeping
+    per node) costs more than parsing; our documents only hold mappings,
+    sequences and plain scalars.
+    """
+    seen: set[int] = set()
+    ScalarNode, MappingNode = yaml.ScalarNode, yaml.MappingNode
+    error = yaml.constructor.ConstructorError
+
+    def build(node):
+        if id(node) in seen:  # the composer hands back the anchored node for *ref
+            raise error(None, None, "aliases (*ref) are not allowed; write the value out", node.start_mark)
+        seen.add(id(node))
+        tag = node.tag
+        if node.__class__ is ScalarNode:
+            value = node.value
+            if tag == _STR:
+                return value
+            if tag == _NULL:
+                return None
+            if tag == _INT and _DECIMAL.match(value):
+                return int(value, 10)
+            if tag == _BOOL and value in ("true", "false"):
+                return value == "true"
+            if tag == _FLOAT and _DECIMAL_FLOAT.match(value):
+                return float(value)
+            raise _Unusual  # explicitly tagged (!!int 0x1f, !!float .inf, !!binary ...): pyyaml's way
+        if node.__class__ is MappingNode:
+            if tag != _MAP:
+                raise _Unusual
+            mapping: dict = {}
+            lines: dict = {}
+            for key_node, value_node in node.value:
+                if key_node.__class__ is not ScalarNode or key_node.tag != _STR:
+                    raise error(None, None, f"keys must be text (quote {key_node.value!r})", key_node.start_mark)
+                key = key_node.value
+                if key in mapping:
+                    raise error(None, None, f"duplicate key {key!r} (first at line {lines[key]})", key_node.start_mark)
+                lines[key] = key_node.start_mark.line + 1
+                mapping[key] = build(value_node)
+            return mapping
+        if tag != _SEQ:
+            raise _Unusual
+        return [build(item) for item in node.value]
+
+    return build(root)
 
 
 class CanonicalDumper(_Dumper):
@@ -99,6 +201,8 @@ def _block_safe(value: str) -> bool:
 
 CanonicalDumper.add_representer(str, _represent_str)
 CanonicalDumper.ignore_aliases = lambda self, data: True
+CanonicalDumper.resolve = _fast_resolve(CanonicalDumper.yaml_implicit_resolvers)
+CanonicalDumper.descend_resolver = CanonicalDumper.ascend_resolver = _no_path_resolvers
 
 
 def _mark_of(error: yaml.YAMLError):
@@ -110,7 +214,17 @@ def loads(text: str, source: str = "<text>") -> Any:
     try:
         if text.startswith("\ufeff"):
             text = text[1:]
-        return yaml.load(text, Loader=StrictLoader)
+        loader = StrictLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            try:
+                return _build(node)
+            except _Unusual:
+                return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         mark = _mark_of(error)
         problem = getattr(error, "problem", None) or str(error)
