@@ -145,6 +145,9 @@ class StoresRepo:
 
     def load_project(self, project_id: str) -> Project:
         text, source = self.read_project_text(project_id)
+        return self.project_from_text(project_id, text, source)
+
+    def project_from_text(self, project_id: str, text: str, source: str) -> Project:
         project = parse_project(text, source)
         if project.id != project_id:
             where = yamlio.locate(text, ("id",)) or (None, None)
@@ -153,7 +156,18 @@ class StoresRepo:
         return project
 
     def load_projects(self) -> list[Project]:
-        return [self.load_project(pid) for pid in self.project_ids()]
+        """Every project, in id order (through the cache of parsed files: see cache.py)."""
+        from storeops.cache import read_projects
+
+        return read_projects(self, "project")
+
+    @property
+    def cache_dir_root(self) -> Path | None:
+        """The git dir where the cache lives, or None when this is not a git repository."""
+        try:
+            return self.git_dir
+        except EnvError:
+            return None
 
     def write_project(self, project: Project) -> str:
         path = self.project_path(project.id)

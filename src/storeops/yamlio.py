@@ -235,15 +235,22 @@ def loads(text: str, source: str = "<text>") -> Any:
 
 
 def read_bytes(path: Path, source: str) -> str:
+    return decode(read_raw(path, source), source)
+
+
+def read_raw(path: Path, source: str) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise DataError(source, f"file is {size} bytes, more than the {MAX_BYTES} allowed", hint="is this the right file?")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError(source, "file not found") from None
     except IsADirectoryError:
         raise DataError(source, "is a directory, not a file") from None
+
+
+def decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

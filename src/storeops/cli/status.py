@@ -43,7 +43,7 @@ def status(
     if status_filter is not None and status_filter not in STATUSES:
         raise UsageError(f"--status {status_filter!r} is not a status", hint=f"one of {STATUSES_TEXT}")
     if project_id is None:
-        summaries = [views.project_summary(p, today) for p in repo.load_projects()]
+        summaries = views.summaries(repo, today)
         summaries = [s for s in summaries if views.matches(s, platform, owner, status_filter)]
         if as_json:
             render.emit_json({"today": today.isoformat(), "projects": summaries})
