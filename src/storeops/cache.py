@@ -76,6 +76,7 @@ class ProjectCache:
         self.path = path
         self.entries = entries
         self.changed = False
+        self.seen: set[str] = set()
 
     @classmethod
     def open(cls, git_dir: Path | None) -> ProjectCache:
@@ -89,6 +90,7 @@ class ProjectCache:
         return self.path is not None
 
     def get(self, key: str) -> Entry | None:
+        self.seen.add(key)
         found = self.entries.get(key)
         if not isinstance(found, tuple) or len(found) != 3:
             return None
@@ -104,12 +106,12 @@ class ProjectCache:
             self.changed = True
         return entry
 
-    def save(self, seen: set[str] | None = None) -> None:
-        """Write the cache if anything changed; with `seen` (a full read), keep only those keys."""
+    def save(self, prune: bool = False) -> None:
+        """Write the cache if anything changed; `prune` after reading every file: keep only what was read."""
         if not self.enabled:
             return
-        if seen is not None and len(seen) < len(self.entries):
-            self.entries = {k: v for k, v in self.entries.items() if k in seen}
+        if prune and len(self.seen) < len(self.entries):
+            self.entries = {k: v for k, v in self.entries.items() if k in self.seen}
             self.changed = True
         if self.changed:
             _write(self.path, self.entries)
@@ -143,10 +145,6 @@ def _write(path: Path, entries: dict[str, tuple]) -> None:
             os.unlink(tmp)
 
 
-def load_project(entry: Entry):
-    return pickle.loads(entry.project)
-
-
 def dump_project(project) -> bytes:
     return pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -161,14 +159,12 @@ def read_projects(repo, want: str) -> list:
     from storeops.views import summary_seed
 
     store = ProjectCache.open(repo.cache_dir_root)
-    seen: set[str] = set()
     out = []
     for pid in repo.project_ids():
         path = repo.project_path(pid)
         source = repo.rel(path)
         raw = yamlio.read_raw(path, source)
         key = blob_id(raw)
-        seen.add(key)
         value = _cached(store.get(key), want)
         if value is None:
             project = repo.project_from_text(pid, yamlio.decode(raw, source), source)
@@ -177,7 +173,7 @@ def read_projects(repo, want: str) -> list:
         elif (value.id if want == "project" else value["id"]) != pid:
             repo.load_project(pid)  # the same content under another name: raises the id mismatch, with its line
         out.append(value)
-    store.save(seen)
+    store.save(prune=True)
     return out
 
 
@@ -186,9 +182,14 @@ def _cached(entry: Entry | None, want: str):
         return None
     if want == "summary":
         return entry.summary if isinstance(entry.summary, dict) else None
-    if entry.project is None:
+    return load_project(entry)
+
+
+def load_project(entry: Entry | None):
+    """The entry's Project, or None (none stored, or a damaged entry: a miss either way)."""
+    if entry is None or entry.project is None:
         return None
     try:
-        return load_project(entry)
-    except Exception:  # a damaged entry is a miss
+        return pickle.loads(entry.project)
+    except Exception:
         return None

@@ -34,8 +34,16 @@ class Problem:
 
 
 class _Collector:
-    def __init__(self, source: str, text: str):
-        self.source, self.text, self.items = source, text, []
+    """Problems of one file; `text` may be a function that reads it (lines are only looked up on errors)."""
+
+    def __init__(self, source: str, text):
+        self.source, self._text, self.items = source, text, []
+
+    @property
+    def text(self) -> str | None:
+        if callable(self._text):
+            self._text = self._text()
+        return self._text
 
     def add(self, doc_path: tuple, message: str, code: str) -> None:
         where = yamlio.locate(self.text, doc_path) if self.text else None
@@ -109,29 +117,69 @@ def _builtin_template(name: str) -> bool:
     return (templates_dir() / name).is_file()
 
 
-def check_project_file(repo: StoresRepo, path: Path, config: Config | None, library: dict[str, Sop]) -> list[Problem]:
+def check_project_file(repo: StoresRepo, path: Path, config: Config | None, library: dict[str, Sop],
+                       store=None) -> list[Problem]:
+    """Every problem of one project file. `store`: a cache.ProjectCache for what depends on the bytes alone."""
+    from storeops.cache import Entry, blob_id, dump_project, load_project
+    from storeops.views import summary_seed
+
     source = repo.rel(path)
-    text, data = _parse(path, source)
-    if text is None:
-        return [data]
+    try:
+        raw = yamlio.read_raw(path, source)
+    except DataError as error:
+        return [_from_data_error(error, "yaml")]
+    key = blob_id(raw)
+    entry = store.get(key) if store is not None else None
+    findings = entry.findings if entry is not None else None
+    project = load_project(entry) if findings is not None and not findings[0] else None
+    if findings is None or (not findings[0] and project is None):  # not validated yet (or a damaged entry)
+        project, findings = content_findings(raw, source)
+        if store is not None:
+            store.put(key, Entry(project=dump_project(project) if project else None,
+                                 summary=summary_seed(project) if project else None, findings=findings))
+    early, platform, canonical = findings
+    if early:
+        return [Problem(source, *item) for item in early]
+    out = _Collector(source, lambda: yamlio.decode(raw, source))
+    if path.name != f"{project.id}.yaml":
+        out.add(("id",), f"id {project.id!r} does not match the file name {path.name}", "project")
+    out.items += [Problem(source, *item) for item in platform]
+    _check_rules(out, repo, project, config, library)
+    if not canonical:
+        out.items.append(Problem(source, None, None, "not in canonical form (run `storeops fmt`)", "fmt"))
+    return out.items
+
+
+def content_findings(raw: bytes, source: str) -> tuple[Project | None, tuple]:
+    """What depends on a project file's bytes alone: (project or None, (early, platform, canonical)).
+
+    `early`: problems that stop the check of this file (YAML, schema, fields);
+    `platform`: the platform schema's problems; `canonical`: written as fmt
+    would. Problems are (line, col, message, code): the same bytes under
+    another name have the same findings.
+    """
+    try:
+        text = yamlio.decode(raw, source)
+        data = yamlio.loads(text, source)
+    except DataError as error:
+        return None, ((_bare(_from_data_error(error, "yaml")),), (), True)
     out = _Collector(source, text)
     for doc_path, message in schema.errors("project", data):
         out.add(doc_path, message, "schema")
     if out.items:
-        return out.items
+        return None, (tuple(map(_bare, out.items)), (), True)
     try:
         project = Project.from_dict(data)
     except FieldError as error:
         out.add(error.path, error.message, "project")
-        return out.items
-    if path.name != f"{project.id}.yaml":
-        out.add(("id",), f"id {project.id!r} does not match the file name {path.name}", "project")
+        return None, (tuple(map(_bare, out.items)), (), True)
     for doc_path, message in schema.errors(f"platforms/{project.platform}", data):
         out.add(doc_path, message, "platform")
-    _check_rules(out, repo, project, config, library)
-    if yamlio.dumps(project.to_dict()) != text:
-        out.items.append(Problem(source, None, None, "not in canonical form (run `storeops fmt`)", "fmt"))
-    return out.items
+    return project, ((), tuple(map(_bare, out.items)), yamlio.dumps(project.to_dict()) == text)
+
+
+def _bare(problem: Problem) -> tuple:
+    return (problem.line, problem.col, problem.message, problem.code)
 
 
 def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Config | None,
@@ -193,9 +241,13 @@ def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None)
         library = load_library(repo.root)
     except DataError:
         pass  # already reported above
+    from storeops.cache import ProjectCache
+
+    store = ProjectCache.open(repo.cache_dir_root)
     files = _project_files(repo, paths)
     for path in (progress(files) if progress else files):
-        problems += check_project_file(repo, path, config, library)
+        problems += check_project_file(repo, path, config, library, store)
+    store.save(prune=not paths)
     return problems
 
 
