@@ -142,3 +142,18 @@ def test_fast_reader_gives_what_pyyaml_constructs(stores, mini):
     for path in paths:
         text = path.read_text(encoding="utf-8")
         assert yamlio.loads(text) == yaml.load(text, Loader=yamlio.StrictLoader), path
+
+
+@pytest.mark.parametrize("value", [
+    "", " lead", "trail ", "yes", "No", "null", "~", "true", "1", "1.0", "0o17", "1:20", "#x", "a: b", "- x",
+    "multi\nline", "multi\nline with trailing \nspace", "tab\tin", "ctrl\x01char", "unicode 中文 ✓", "'q'", '"dq"',
+    "line\n", "\n", "a\n\nb\n", "2026-01-01", "@at", "*star", "&amp", "{brace", "[brk", "|pipe", "?q", "\u2028sep",
+    1.5, 1e17, float("inf"), -0.0, -5, False, None, [], {}, [[], {}, [1, [2]], {"k": None}],
+])
+def test_canonical_writer_writes_what_pyyaml_writes(value):
+    import yaml
+
+    data = {"field": value, "list": [value], "nested": {"x": value}}
+    expected = yaml.dump(data, Dumper=yamlio.CanonicalDumper, sort_keys=False, default_flow_style=False,
+                         allow_unicode=True, width=4096, indent=2)
+    assert yamlio.dumps(data) == expected

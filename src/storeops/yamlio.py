@@ -7,6 +7,7 @@ refused. Every error carries a line and column.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -264,15 +265,44 @@ def load(path: Path, source: str | None = None) -> Any:
 
 
 def dumps(data: Any) -> str:
-    return yaml.dump(
-        data,
-        Dumper=CanonicalDumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=4096,
-        indent=2,
-    )
+    """The canonical text of `data`: what yaml.dump with CanonicalDumper writes, block style, keys in order."""
+    stream = io.StringIO()
+    dumper = CanonicalDumper(stream, default_flow_style=False, allow_unicode=True, width=4096, indent=2,
+                             sort_keys=False)
+    try:
+        dumper.open()
+        dumper.serialize(_represent(dumper, data))
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return stream.getvalue()
+
+
+def _represent(dumper, data: Any):
+    """The node tree pyyaml's representer would build for our plain data, without its generic dispatch.
+
+    `check` writes every file back to compare it with the canonical form, so
+    this is on the hot path. Types other than the plain ones take pyyaml's way.
+    """
+    ScalarNode, SequenceNode, MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+
+    def node(value):
+        kind = value.__class__
+        if kind is str:
+            return ScalarNode(_STR, value, style="|" if "\n" in value and _block_safe(value) else None)
+        if kind is dict:
+            return MappingNode(_MAP, [(node(k), node(v)) for k, v in value.items()], flow_style=False)
+        if kind is list:
+            return SequenceNode(_SEQ, [node(v) for v in value], flow_style=False)
+        if value is None:
+            return ScalarNode(_NULL, "null")
+        if kind is bool:
+            return ScalarNode(_BOOL, "true" if value else "false")
+        if kind is int:
+            return ScalarNode(_INT, str(value))
+        return dumper.represent_data(value)
+
+    return node(data)
 
 
 def locate(text: str, path: tuple) -> tuple[int, int] | None:
