@@ -115,3 +115,13 @@ def test_commit_hooks_run_through_git_commit(repo):
     gitcmd.commit_paths(repo, ["projects/a.yaml"], "with hook\n")
     assert (repo / "hook-ran").exists()
     assert changed_in_head(repo) == ["M\tprojects/a.yaml"]
+
+
+def test_tree_edits_splice_exactly_the_named_entry():
+    ids = [bytes([0x31] * 20), bytes(range(20)), b" x.yaml\0" + bytes(12)]  # ids that look like text
+    raw = b"".join(gitcmd._entry(mode, oid.hex(), name, 20) for mode, oid, name in [
+        ("100644", ids[0], "a.yaml"), ("40000", ids[1], "folder"), ("100644", ids[2], "x.yaml")])
+    new = gitcmd._entry("100644", "ab" * 20, "x.yaml", 20)
+    edited = gitcmd._apply(raw, {b"x.yaml": new}, 20)
+    assert edited == raw[: raw.index(b"100644 x.yaml")] + new
+    assert gitcmd._apply(raw, {b"folder": None}, 20) == raw.replace(gitcmd._entry("40000", ids[1].hex(), "folder", 20), b"")

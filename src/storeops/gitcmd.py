@@ -7,6 +7,7 @@ give us exact control over which paths a commit touches.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -195,23 +196,39 @@ def _apply(raw: bytes, edits: dict[bytes, bytes | None], id_bytes: int) -> bytes
     """A raw tree with entries replaced, added (in git's order) or removed (None)."""
     if not edits:
         return raw
+    spans = [_find_entry(raw, name, id_bytes) for name in edits]
+    if all(spans):
+        # each name found: splice, no need to read the other (thousands of) entries
+        out, last = [], 0
+        for (start, end), name in sorted(zip(spans, edits)):
+            out += [raw[last:start], edits[name] or b""]
+            last = end
+        return b"".join(out) + raw[last:]
     entries: dict[bytes, bytes] = {}
-    pos = 0
-    while pos < len(raw):
-        nul = raw.index(b"\0", pos)
-        end = nul + 1 + id_bytes
-        entries[raw[raw.index(b" ", pos) + 1:nul]] = raw[pos:end]
-        pos = end
-    added = any(name not in entries for name, entry in edits.items() if entry is not None)
+    for match in re.finditer(rb"[0-7]+ ([^\0]+)\0.{%d}" % id_bytes, raw, re.S):
+        entries[match.group(1)] = match.group(0)
     for name, entry in edits.items():
         if entry is None:
             entries.pop(name, None)
         else:
             entries[name] = entry
-    if added:  # git sorts a folder's name as if it ended in "/"
-        return b"".join(entry for _, entry in sorted(
-            entries.items(), key=lambda item: item[0] + (b"/" if item[1].startswith(b"40000 ") else b"")))
-    return b"".join(entries.values())
+    # git's order: a folder's name sorts as if it ended in "/"
+    return b"".join(value for _, value in sorted(
+        entries.items(), key=lambda item: item[0] + (b"/" if item[1].startswith(b"40000 ") else b"")))
+
+
+def _find_entry(raw: bytes, name: bytes, id_bytes: int) -> tuple[int, int] | None:
+    """(start, end) of the entry called `name`, or None (not there, or not certain: then the caller parses all)."""
+    at = raw.find(b" " + name + b"\0")
+    if at < 0 or raw.find(b" " + name + b"\0", at + 1) >= 0:
+        return None
+    if raw[max(0, at - 6):at] in (b"100644", b"100755", b"120000", b"160000"):
+        start = at - 6
+    elif raw[max(0, at - 5):at] == b"40000":
+        start = at - 5
+    else:  # not preceded by an entry's mode
+        return None
+    return start, at + len(name) + 2 + id_bytes
 
 
 def _write_tree(root: Path, raw: bytes) -> str:
