@@ -35,6 +35,17 @@ import generate  # noqa: E402
 
 BIG = 10_000
 
+# Peak RSS through a small parent: a child's ru_maxrss starts at its parent's RSS (Linux records the
+# spawning process's high-water mark at exec), so the harness, which holds generated repos in memory,
+# must not be that parent.
+PEAK_RSS = """\
+import os, sys
+pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss, file=sys.stderr)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
 BARE_PARSE = """\
 import yaml
 from pathlib import Path
@@ -98,30 +109,34 @@ class Runner:
     def storeops(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "storeops", *args]
 
-    def once(self, cmd: list[str], cwd: Path) -> tuple[float, int, int]:
-        """(seconds, peak RSS in KiB, exit code) of one whole process."""
+    def once(self, cmd: list[str], cwd: Path) -> tuple[float, int]:
+        """(seconds, exit code) of one whole process."""
         began = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - began
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        proc.stderr.close()
-        return elapsed, usage.ru_maxrss, proc.returncode
+        proc = subprocess.run(cmd, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+        return time.perf_counter() - began, proc.returncode
+
+    def peak_rss_kb(self, cmd: list[str], cwd: Path, before=None) -> int:
+        """Peak RSS (KiB) of one run of `cmd`, measured by a minimal parent process."""
+        if before:
+            before(0)
+        proc = subprocess.run([sys.executable, "-S", "-c", PEAK_RSS, *cmd], cwd=cwd, env=self.env,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        return int(proc.stderr.strip().splitlines()[-1])
 
     def time(self, cmd: list[str], cwd: Path, before=None, ok=(0,), repeat: int | None = None,
              warmup: bool = True) -> Timing:
-        runs, rss, codes = [], 0, []
+        runs, codes = [], []
         for i in range(-1 if warmup else 0, repeat or self.repeat):
             if before:
                 before(i)
-            elapsed, peak, code = self.once(cmd, cwd)
+            elapsed, code = self.once(cmd, cwd)
             if code not in ok:
                 raise SystemExit(f"{' '.join(cmd)} exited {code} in {cwd}")
             if i >= 0:
                 runs.append(elapsed)
-                rss, codes = max(rss, peak), codes + [code]
-        return Timing(statistics.median(runs), runs, rss, codes)
+                codes.append(code)
+        return Timing(statistics.median(runs), runs, 0, codes)
 
 
 def commands_built(runner: Runner, cwd: Path) -> set[str]:
@@ -165,45 +180,54 @@ def drop_cache(repo: Path):
     return before
 
 
-def bench_reads(runner: Runner, repo: Path, label: str, rows: list[Row], bare: Timing) -> Timing:
+def bench_reads(runner: Runner, repo: Path, label: str, rows: list[Row], bare: Timing) -> None:
     """status and check, with the cache dropped before every run (cold) and kept (warm)."""
-    cold = runner.time(runner.storeops("status", "--json"), repo, before=drop_cache(repo))
-    runner.log(f"  status --json cold {cold.median:.2f}s")
-    warm = runner.time(runner.storeops("status", "--json"), repo)
-    runner.log(f"  status --json warm {warm.median:.2f}s")
+    status = runner.storeops("status", "--json")
+    cold = runner.time(status, repo, before=drop_cache(repo))
+    cold_rss = runner.peak_rss_kb(status, repo, before=drop_cache(repo))
+    runner.log(f"  status --json cold {cold.median:.2f}s, {cold_rss / 1024:.0f} MiB")
+    warm = runner.time(status, repo)
+    warm_rss = runner.peak_rss_kb(status, repo)
+    runner.log(f"  status --json warm {warm.median:.2f}s, {warm_rss / 1024:.0f} MiB")
+    bare_note = {"baseline_peak_rss_mb": round(bare.peak_rss_kb / 1024, 1)}
     rows.append(Row(f"status --json{label}, no cache", cold.median, bare.median, "bare parse", 3.0, 2.0,
-                    cold.peak_rss_kb / 1024))
+                    cold_rss / 1024, extra=bare_note))
     rows.append(Row(f"status --json{label}, warm cache", warm.median, bare.median, "bare parse", 3.0, 2.0,
-                    warm.peak_rss_kb / 1024))
+                    warm_rss / 1024, extra=bare_note))
     check_cold = runner.time(runner.storeops("check"), repo, before=drop_cache(repo), ok=(0, 1))
     runner.log(f"  check cold {check_cold.median:.2f}s")
     check_warm = runner.time(runner.storeops("check"), repo, ok=(0, 1))
     runner.log(f"  check warm {check_warm.median:.2f}s")
-    found = "" if check_cold.exit_codes[0] == 0 else " (found problems: generator bug?)"
-    rows.append(Row(f"check{label}, no cache", check_cold.median, bare.median, "bare parse", 5.0, None,
-                    check_cold.peak_rss_kb / 1024, note=found.strip()))
-    rows.append(Row(f"check{label}, warm cache", check_warm.median, bare.median, "bare parse", 5.0, None,
-                    check_warm.peak_rss_kb / 1024))
-    return cold
+    found = "" if check_cold.exit_codes[0] == 0 else "found problems (generator bug?)"
+    rows.append(Row(f"check{label}, no cache", check_cold.median, bare.median, "bare parse", 5.0, None, note=found))
+    rows.append(Row(f"check{label}, warm cache", check_warm.median, bare.median, "bare parse", 5.0, None))
 
 
-def bench_advance(runner: Runner, repo: Path, manifest: dict) -> Timing:
-    """Alternate `--to blocked` / `--to in_progress` on one task: every run is a real move and commit."""
-    project, task = manifest["advance_project"], manifest["advance_task"]
+def bare_parse(runner: Runner, repo: Path, repeat: int | None = None) -> Timing:
+    timing = runner.time([sys.executable, "-c", BARE_PARSE], repo, repeat=repeat)
+    timing.peak_rss_kb = runner.peak_rss_kb([sys.executable, "-c", BARE_PARSE], repo)
+    runner.log(f"  bare parse {timing.median:.2f}s, {timing.peak_rss_kb / 1024:.0f} MiB")
+    return timing
+
+
+def bench_advance(runner: Runner, repos: list[tuple[Path, dict]]) -> list[Timing]:
+    """Alternate `--to blocked` / `--to in_progress` on one task (every run a real move and commit),
+    taking turns between the repos so that drift on a shared machine hits them alike."""
     states = ["blocked", "in_progress"]
-    commands = {s: runner.storeops("advance", project, task, "--to", s) for s in states}
-    runs = []
-    for i in range(-2, 2 * runner.repeat):
-        elapsed, _, code = runner.once(commands[states[i % 2]], repo)
-        if code != 0:
-            raise SystemExit(f"advance {project} {task} --to {states[i % 2]} exited {code} in {repo}")
-        if i >= 0:
-            runs.append(elapsed)
-    return Timing(statistics.median(runs), runs, 0, [0] * len(runs))
+    runs: list[list[float]] = [[] for _ in repos]
+    for i in range(-2, 4 * runner.repeat):
+        for k, (repo, manifest) in enumerate(repos):
+            project, task = manifest["advance_project"], manifest["advance_task"]
+            elapsed, code = runner.once(runner.storeops("advance", project, task, "--to", states[i % 2]), repo)
+            if code != 0:
+                raise SystemExit(f"advance {project} {task} --to {states[i % 2]} exited {code} in {repo}")
+            if i >= 0:
+                runs[k].append(elapsed)
+    return [Timing(statistics.median(r), r, 0, [0] * len(r)) for r in runs]
 
 
 def run(args) -> dict:
-    runner = Runner(args.repeat, args.json or args.quiet)
+    runner = Runner(args.repeat, args.quiet)
     workdir = Path(args.workdir).resolve() if args.workdir else Path(tempfile.mkdtemp(prefix="storeops-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
@@ -216,9 +240,8 @@ def run(args) -> dict:
         built = commands_built(runner, repo)
         label = f" (N={args.projects:,})"
 
-        runner.log("bare parse baseline ...")
-        bare = runner.time([sys.executable, "-c", BARE_PARSE], repo)
-        runner.log(f"  {bare.median:.2f}s")
+        runner.log(f"reads at N={args.projects:,} ...")
+        bare = bare_parse(runner, repo)
         bench_reads(runner, repo, label, rows, bare)
 
         typer_import = runner.time([sys.executable, "-c", "import typer"], repo)
@@ -226,14 +249,15 @@ def run(args) -> dict:
             t = runner.time(runner.storeops(flag), repo)
             rows.append(Row(f"storeops {flag}", t.median, typer_import.median, "python -c 'import typer'", 1.5))
 
-        advance_small = bench_advance(runner, repo, manifest)
-        runner.log(f"advance at N={args.projects:,}: {advance_small.median:.3f}s")
         if big_repo is not None:
-            advance_big = bench_advance(runner, big_repo, big_manifest)
-            runner.log(f"advance at N={BIG:,}: {advance_big.median:.3f}s")
+            advance_small, advance_big = bench_advance(runner, [(repo, manifest), (big_repo, big_manifest)])
+            runner.log(f"advance: {advance_small.median:.3f}s at N={args.projects:,}, "
+                       f"{advance_big.median:.3f}s at N={BIG:,}")
             rows.append(Row(f"advance at N={BIG:,} vs N={args.projects:,}", advance_big.median, advance_small.median,
                             f"advance at N={args.projects:,}", 1.3))
         else:
+            advance_small, = bench_advance(runner, [(repo, manifest)])
+            runner.log(f"advance: {advance_small.median:.3f}s at N={args.projects:,}")
             rows.append(Row(f"advance at N={BIG:,} vs N={args.projects:,}", None, advance_small.median,
                             f"advance at N={args.projects:,}", 1.3, note="skipped: needs --big"))
 
@@ -256,9 +280,8 @@ def run(args) -> dict:
         if big_repo is not None:
             big_label = f" (N={BIG:,})"
             runner.log(f"reads at N={BIG:,} ...")
-            big_bare = runner.time([sys.executable, "-c", BARE_PARSE], big_repo, repeat=max(3, args.repeat // 2))
-            runner.log(f"  bare parse {big_bare.median:.2f}s")
             big_runner = Runner(max(3, args.repeat // 2), runner.quiet)
+            big_bare = bare_parse(big_runner, big_repo)
             bench_reads(big_runner, big_repo, big_label, rows, big_bare)
             rss_at = big_label
             rss_row = next(r for r in rows if r.name == f"status --json{big_label}, no cache")
@@ -266,7 +289,8 @@ def run(args) -> dict:
             rss_at = label
             rss_row = next(r for r in rows if r.name == f"status --json{label}, no cache")
         peak = {"status": f"status --json{rss_at}", "peak_rss_mb": round(rss_row.peak_rss_mb, 1),
-                "seconds": round(rss_row.storeops, 3)}
+                "seconds": round(rss_row.storeops, 3),
+                "bare_parse_peak_rss_mb": rss_row.extra["baseline_peak_rss_mb"]}
     finally:
         if not args.workdir and not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -305,7 +329,8 @@ def table(result: dict) -> str:
     out += ["| " + " | ".join(c.ljust(widths[i]) for i, c in enumerate(line)) + " |" for line in lines]
     peak = result["peak_rss"]
     out.append("")
-    out.append(f"peak RSS of `{peak['status']}`: {peak['peak_rss_mb']} MiB ({fmt_seconds(peak['seconds'])})")
+    out.append(f"peak RSS of `{peak['status']}`: {peak['peak_rss_mb']} MiB ({fmt_seconds(peak['seconds'])}); "
+               f"the bare parse of the same files: {peak['bare_parse_peak_rss_mb']} MiB")
     out.append(f"{result['projects']:,} projects, {result['commits']:,} commits; median of {result['repeat']} runs "
                f"after a warm-up; {result['machine']['cpus']} CPUs, Python {result['machine']['python']}; "
                f"whole benchmark {result['seconds']:.0f} s")
