@@ -10,7 +10,7 @@ import pytest
 from conftest import git, run_cli
 
 from storeops import cache
-from storeops.cache import Entry, ProjectCache
+from storeops.cache import ProjectCache
 
 
 def status_json(stores) -> dict:
@@ -24,8 +24,12 @@ def check_output(stores, *args):
     return result.exit_code, result.stdout
 
 
-def cache_file(stores):
-    return stores / ".git" / "storeops" / "cache" / cache.FILE_NAME
+def cache_file(stores, section="summary"):
+    return stores / ".git" / "storeops" / "cache" / section
+
+
+def cached(stores, section):
+    return ProjectCache.open(stores / ".git")._section(section)
 
 
 @pytest.fixture
@@ -39,7 +43,7 @@ def two(stores, mini):
 
 def test_results_are_the_same_cold_warm_and_without_cache(two, monkeypatch):
     cold_status, cold_check = status_json(two), check_output(two)
-    assert cache_file(two).is_file()
+    assert all(cache_file(two, section).is_file() for section in cache.SECTIONS)
     warm_status, warm_check = status_json(two), check_output(two)
     monkeypatch.setenv("STOREOPS_NO_CACHE", "1")
     assert (status_json(two), check_output(two)) == (cold_status, cold_check) == (warm_status, warm_check)
@@ -80,33 +84,33 @@ def test_a_checkout_of_another_version_is_seen(stores, mini):
 
 
 @pytest.mark.parametrize("content", [b"", b"garbage\x00\xff" * 50, None])
-def test_a_corrupt_or_truncated_cache_is_ignored_and_replaced(stores, mini, content):
-    expected = status_json(stores)
-    path = cache_file(stores)
+@pytest.mark.parametrize("section", cache.SECTIONS)
+def test_a_corrupt_or_truncated_cache_is_ignored_and_replaced(stores, mini, content, section):
+    expected = status_json(stores), check_output(stores)
+    path = cache_file(stores, section)
     good = path.read_bytes()
     path.write_bytes(content if content is not None else good[: len(good) // 2])
-    assert status_json(stores) == expected
-    assert check_output(stores) == (0, "")
-    assert ProjectCache.open(stores / ".git").entries  # rewritten, loadable again
+    assert (status_json(stores), check_output(stores)) == expected
+    assert cached(stores, section)  # rewritten, loadable again
 
 
 def test_a_cache_from_another_version_is_not_used(stores, mini):
     status_json(stores)
     path = cache_file(stores)
-    fmt, _fingerprint, entries = marshal.loads(path.read_bytes())
-    lying = {k: (None, dict(v[1], store="from another version"), v[2]) for k, v in entries.items()}
-    path.write_bytes(marshal.dumps((fmt, "another-fingerprint", lying)))
+    fmt, name, _fingerprint, entries = marshal.loads(path.read_bytes())
+    lying = {k: dict(v, store="from another version") for k, v in entries.items()}
+    path.write_bytes(marshal.dumps((fmt, name, "another-fingerprint", lying)))
     assert status_json(stores)["projects"][0]["store"] == "Mini Store"
 
 
 def test_a_damaged_entry_is_a_miss(stores, mini):
     check_output(stores)
     store = ProjectCache.open(stores / ".git")
-    for key, (_project, summary, findings) in store.entries.items():
-        store.entries[key] = (b"not a pickle", summary, findings)
-    store.changed = True
+    for key in list(store._section("project")):
+        store.put(key, "project", b"not a pickle")
     store.save()
     assert check_output(stores) == (0, "")
+    assert run_cli("-C", str(stores), "person", "remove", "carol").exit_code == 0  # reads every project
 
 
 def test_concurrent_writers_never_leave_a_broken_cache(two):
@@ -126,26 +130,30 @@ def test_concurrent_writers_never_leave_a_broken_cache(two):
             assert json.dumps(json.loads(out)["projects"]) == expected_status
         else:
             assert (code, out) == expected_check
-    assert ProjectCache.open(two / ".git").entries
-    assert [p.name for p in cache_file(two).parent.iterdir()] == [cache.FILE_NAME]  # no temp files left
+    assert all(cached(two, section) for section in cache.SECTIONS)
+    assert sorted(p.name for p in cache_file(two).parent.iterdir()) == sorted(cache.SECTIONS)  # no temp files
 
 
 def test_the_last_of_two_writers_wins_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "fingerprint", lambda: "test")
     first, second = ProjectCache.open(tmp_path), ProjectCache.open(tmp_path)
-    first.put("a" * 40, Entry(summary={"id": "a"}))
-    second.put("b" * 40, Entry(summary={"id": "b"}))
+    first.put("a" * 40, "summary", {"id": "a"})
+    second.put("b" * 40, "summary", {"id": "b"})
     first.save()
     second.save()
-    assert set(ProjectCache.open(tmp_path).entries) == {"b" * 40}
+    assert set(ProjectCache.open(tmp_path)._section("summary")) == {"b" * 40}
 
 
 def test_stale_entries_are_dropped_after_a_full_read(stores, mini):
+    check_output(stores)  # the first version: in findings and summary
     assert run_cli("-C", str(stores), "advance", mini, "licence").exit_code == 0
     status_json(stores)
-    assert len(ProjectCache.open(stores / ".git").entries) == 1
-    check_output(stores, "projects/mini-us.yaml")  # a partial check keeps what it did not read
-    assert len(ProjectCache.open(stores / ".git").entries) == 1
+    assert len(cached(stores, "summary")) == 1  # the second version only
+    assert len(cached(stores, "findings")) == 1  # status does not read this section: still the first version
+    assert check_output(stores, str(stores / "projects" / "mini-us.yaml")) == (0, "")  # partial: keeps the rest
+    assert len(cached(stores, "findings")) == 2
+    check_output(stores)
+    assert len(cached(stores, "findings")) == 1
 
 
 def test_no_cache_when_turned_off(stores, mini, monkeypatch):

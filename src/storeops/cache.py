@@ -8,9 +8,10 @@ hash-object` would print). A hand edit, a checkout, a merge, a file staged or
 not: other bytes, another key. Nothing needs invalidating because nothing can
 go stale; keys no file has any more are dropped at the next full read.
 
-The cache is one file, replaced atomically (temp file + rename): a reader sees
-a whole old or a whole new one, and concurrent writers cannot corrupt it (the
-last rename wins; what the other one computed is computed again next time).
+Each section of the cache is one file, replaced atomically (temp file +
+rename): a reader sees a whole old or a whole new one, and concurrent writers
+cannot corrupt it (the last rename wins; what the other one computed is
+computed again next time).
 A file that does not load (truncated, garbage, written by another storeops or
 Python) is ignored and replaced. STOREOPS_NO_CACHE=1 turns it off.
 
@@ -27,29 +28,15 @@ import os
 import pickle
 import sys
 import tempfile
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-FORMAT = "storeops-cache-1"
-FILE_NAME = "projects"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What is known about one file content. None: not computed yet."""
-
-    project: bytes | None = None   # pickled Project (None also when the file is not a valid project)
-    summary: dict | None = None    # views.summary_seed
-    findings: tuple | None = None  # check's content-only findings, see check.content_findings
-
-    def merged(self, newer: Entry) -> Entry:
-        return Entry(newer.project if newer.project is not None else self.project,
-                     newer.summary if newer.summary is not None else self.summary,
-                     newer.findings if newer.findings is not None else self.findings)
-
-    def as_tuple(self) -> tuple:
-        return (self.project, self.summary, self.findings)
+FORMAT = "storeops-cache-2"
+# one file each, so that `status` reads only the small one
+SECTIONS = ("summary", "project", "findings")
+#   summary:  views.summary_seed of the project (plain data)
+#   project:  the pickled Project
+#   findings: check.content_findings (what check finds from the bytes alone)
 
 
 def blob_id(raw: bytes) -> str:
@@ -72,64 +59,66 @@ def fingerprint() -> str:
 
 
 class ProjectCache:
-    def __init__(self, path: Path | None, entries: dict[str, tuple]):
-        self.path = path
-        self.entries = entries
-        self.changed = False
+    """The cache of one repo: sections read on first use, written back when changed."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.sections: dict[str, dict] = {}
+        self.changed: set[str] = set()
         self.seen: set[str] = set()
 
     @classmethod
     def open(cls, git_dir: Path | None) -> ProjectCache:
         if git_dir is None or os.environ.get("STOREOPS_NO_CACHE"):
-            return cls(None, {})
-        path = git_dir / "storeops" / "cache" / FILE_NAME
-        return cls(path, _read(path))
+            return cls(None)
+        return cls(git_dir / "storeops" / "cache")
 
     @property
     def enabled(self) -> bool:
-        return self.path is not None
+        return self.folder is not None
 
-    def get(self, key: str) -> Entry | None:
+    def _section(self, name: str) -> dict:
+        if name not in self.sections:
+            self.sections[name] = _read(self.folder / name, name) if self.enabled else {}
+        return self.sections[name]
+
+    def get(self, key: str, section: str):
         self.seen.add(key)
-        found = self.entries.get(key)
-        if not isinstance(found, tuple) or len(found) != 3:
-            return None
-        return Entry(*found)
+        return self._section(section).get(key)
 
-    def put(self, key: str, entry: Entry) -> Entry:
-        if not self.enabled:
-            return entry
-        old = self.get(key)
-        entry = old.merged(entry) if old else entry
-        if old is None or old != entry:
-            self.entries[key] = entry.as_tuple()
-            self.changed = True
-        return entry
-
-    def save(self, prune: bool = False) -> None:
-        """Write the cache if anything changed; `prune` after reading every file: keep only what was read."""
+    def put(self, key: str, section: str, value) -> None:
         if not self.enabled:
             return
-        if prune and len(self.seen) < len(self.entries):
-            self.entries = {k: v for k, v in self.entries.items() if k in self.seen}
-            self.changed = True
-        if self.changed:
-            _write(self.path, self.entries)
-            self.changed = False
+        entries = self._section(section)
+        if entries.get(key) != value:
+            entries[key] = value
+            self.changed.add(section)
+
+    def save(self, prune: bool = False) -> None:
+        """Write the changed sections; `prune` after reading every file: keep only the keys read."""
+        if not self.enabled:
+            return
+        for name, entries in self.sections.items():
+            if prune and any(key not in self.seen for key in entries):
+                self.sections[name] = entries = {k: v for k, v in entries.items() if k in self.seen}
+                self.changed.add(name)
+            if name in self.changed:
+                _write(self.folder / name, name, entries)
+        self.changed.clear()
 
 
-def _read(path: Path) -> dict[str, tuple]:
+def _read(path: Path, name: str) -> dict:
     try:
         data = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
-    if not (isinstance(data, tuple) and len(data) == 3 and data[0] == FORMAT and data[1] == fingerprint()
-            and isinstance(data[2], dict)):
+    if not (isinstance(data, tuple) and len(data) == 4 and data[:3] == (FORMAT, name, fingerprint())
+            and isinstance(data[3], dict)):
         return {}  # another version's cache, or not a cache at all
-    return data[2]
+    return data[3]
 
 
-def _write(path: Path, entries: dict[str, tuple]) -> None:
+def _write(path: Path, name: str, entries: dict) -> None:
     """Temp file + rename; a cache that cannot be written (read-only .git, full disk) is simply not kept."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +127,7 @@ def _write(path: Path, entries: dict[str, tuple]) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps((FORMAT, fingerprint(), entries)))
+            handle.write(marshal.dumps((FORMAT, name, fingerprint(), entries)))
         os.replace(tmp, path)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
@@ -147,6 +136,16 @@ def _write(path: Path, entries: dict[str, tuple]) -> None:
 
 def dump_project(project) -> bytes:
     return pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_project(pickled):
+    """The Project from its pickle, or None (nothing stored, or a damaged entry: a miss either way)."""
+    if not isinstance(pickled, bytes):
+        return None
+    try:
+        return pickle.loads(pickled)
+    except Exception:
+        return None
 
 
 def read_projects(repo, want: str) -> list:
@@ -160,36 +159,23 @@ def read_projects(repo, want: str) -> list:
 
     store = ProjectCache.open(repo.cache_dir_root)
     out = []
-    for pid in repo.project_ids():
-        path = repo.project_path(pid)
-        source = repo.rel(path)
-        raw = yamlio.read_raw(path, source)
-        key = blob_id(raw)
-        value = _cached(store.get(key), want)
-        if value is None:
-            project = repo.project_from_text(pid, yamlio.decode(raw, source), source)
-            entry = store.put(key, Entry(project=dump_project(project), summary=summary_seed(project)))
-            value = project if want == "project" else entry.summary
-        elif (value.id if want == "project" else value["id"]) != pid:
-            repo.load_project(pid)  # the same content under another name: raises the id mismatch, with its line
-        out.append(value)
+    try:
+        for pid in repo.project_ids():
+            path = repo.project_path(pid)
+            source = repo.rel(path)
+            raw = yamlio.read_raw(path, source)
+            key = blob_id(raw)
+            stored = store.get(key, want)
+            value = load_project(stored) if want == "project" else (stored if isinstance(stored, dict) else None)
+            if value is None:
+                project = repo.project_from_text(pid, yamlio.decode(raw, source), source)
+                value = project if want == "project" else summary_seed(project)
+                store.put(key, want, dump_project(project) if want == "project" else value)
+            elif (value.id if want == "project" else value["id"]) != pid:
+                repo.load_project(pid)  # the same bytes under another name: raises the id mismatch, with its line
+            out.append(value)
+    except BaseException:
+        store.save()  # keep what was read before the broken file
+        raise
     store.save(prune=True)
     return out
-
-
-def _cached(entry: Entry | None, want: str):
-    if entry is None:
-        return None
-    if want == "summary":
-        return entry.summary if isinstance(entry.summary, dict) else None
-    return load_project(entry)
-
-
-def load_project(entry: Entry | None):
-    """The entry's Project, or None (none stored, or a damaged entry: a miss either way)."""
-    if entry is None or entry.project is None:
-        return None
-    try:
-        return pickle.loads(entry.project)
-    except Exception:
-        return None

@@ -120,7 +120,7 @@ def _builtin_template(name: str) -> bool:
 def check_project_file(repo: StoresRepo, path: Path, config: Config | None, library: dict[str, Sop],
                        store=None) -> list[Problem]:
     """Every problem of one project file. `store`: a cache.ProjectCache for what depends on the bytes alone."""
-    from storeops.cache import Entry, blob_id, dump_project, load_project
+    from storeops.cache import blob_id, dump_project, load_project
     from storeops.views import summary_seed
 
     source = repo.rel(path)
@@ -129,14 +129,17 @@ def check_project_file(repo: StoresRepo, path: Path, config: Config | None, libr
     except DataError as error:
         return [_from_data_error(error, "yaml")]
     key = blob_id(raw)
-    entry = store.get(key) if store is not None else None
-    findings = entry.findings if entry is not None else None
-    project = load_project(entry) if findings is not None and not findings[0] else None
+    findings = store.get(key, "findings") if store is not None else None
+    if not (isinstance(findings, tuple) and len(findings) == 3):
+        findings = None
+    project = load_project(store.get(key, "project")) if findings is not None and not findings[0] else None
     if findings is None or (not findings[0] and project is None):  # not validated yet (or a damaged entry)
         project, findings = content_findings(raw, source)
         if store is not None:
-            store.put(key, Entry(project=dump_project(project) if project else None,
-                                 summary=summary_seed(project) if project else None, findings=findings))
+            store.put(key, "findings", findings)
+            if project is not None:
+                store.put(key, "project", dump_project(project))
+                store.put(key, "summary", summary_seed(project))
     early, platform, canonical = findings
     if early:
         return [Problem(source, *item) for item in early]

@@ -113,6 +113,7 @@ def commit_paths(root: Path, paths: list[str], message: str, env: dict | None = 
     subject = cleaned.split("\n", 1)[0]
     run(root, "update-ref", "-m", f"commit: {subject}", "HEAD", commit, head)
     _update_index(root, paths)
+    run(root, "gc", "--auto", "--quiet", check=False)  # as git commit does: loose objects get packed in time
     return commit
 
 
