@@ -155,14 +155,17 @@ def read_projects(repo, want: str) -> list:
     its DataError, whether or not a cache is there.
     """
     from storeops import yamlio
+    from storeops.repo import check_id
     from storeops.views import summary_seed
 
     store = ProjectCache.open(repo.cache_dir_root)
     out = []
     try:
+        folder = repo.projects_dir
+        prefix = repo.rel(folder) + "/"
         for pid in repo.project_ids():
-            path = repo.project_path(pid)
-            source = repo.rel(path)
+            name = f"{check_id(pid)}.yaml"
+            path, source = folder / name, prefix + name  # repo.project_path and repo.rel, without the Path work
             raw = yamlio.read_raw(path, source)
             key = blob_id(raw)
             stored = store.get(key, want)
