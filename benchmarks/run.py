@@ -139,6 +139,14 @@ class Runner:
         return Timing(statistics.median(runs), runs, 0, codes)
 
 
+def attempt(measure) -> tuple[float | None, str]:
+    """(seconds, "") or (None, why): a command that fails still leaves the other figures."""
+    try:
+        return measure(), ""
+    except SystemExit as error:
+        return None, f"failed: {error}"
+
+
 def commands_built(runner: Runner, cwd: Path) -> set[str]:
     """Command names listed by `storeops --help` (log and remind may not exist yet on this branch)."""
     proc = subprocess.run(runner.storeops("--help"), cwd=cwd, env=runner.env, capture_output=True, text=True)
@@ -262,20 +270,19 @@ def run(args) -> dict:
                             f"advance at N={args.projects:,}", 1.3, note="skipped: needs --big"))
 
         hot = manifest["hot_project"]
+        log_row = Row(f"log PROJECT ({manifest['hot_commits']:,} commits)", None, None,
+                      "git log -p -- projects/<id>.yaml", 3.0, note="n/a (command not built yet)")
         if "log" in built:
-            git_log = runner.time(["git", "log", "-p", "--", f"projects/{hot}.yaml"], repo)
-            log = runner.time(runner.storeops("log", hot), repo)
-            rows.append(Row(f"log PROJECT ({manifest['hot_commits']:,} commits)", log.median, git_log.median,
-                            "git log -p -- projects/<id>.yaml", 3.0))
-        else:
-            rows.append(Row(f"log PROJECT ({manifest['hot_commits']:,} commits)", None, None,
-                            "git log -p -- projects/<id>.yaml", 3.0, note="n/a (command not built yet)"))
+            log_row.baseline = runner.time(["git", "log", "-p", "--", f"projects/{hot}.yaml"], repo).median
+            log_row.storeops, log_row.note = attempt(lambda: runner.time(runner.storeops("log", hot), repo).median)
+        rows.append(log_row)
 
+        remind_row = Row(f"remind{label}", None, None, "bare parse", 3.0, note="n/a (command not built yet)")
         if "remind" in built:
-            remind = runner.time(runner.storeops("remind"), repo, ok=(0, 1))
-            rows.append(Row(f"remind{label}", remind.median, bare.median, "bare parse", 3.0))
-        else:
-            rows.append(Row(f"remind{label}", None, None, "bare parse", 3.0, note="n/a (command not built yet)"))
+            remind_row.baseline = bare.median
+            remind_row.storeops, remind_row.note = attempt(
+                lambda: runner.time(runner.storeops("remind"), repo, ok=(0, 1)).median)
+        rows.append(remind_row)
 
         if big_repo is not None:
             big_label = f" (N={BIG:,})"
