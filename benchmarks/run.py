@@ -63,6 +63,13 @@ class Timing:
 
 
 @dataclass
+class Case:
+    cmd: list[str]
+    before: object = None  # called before each run (e.g. drop the cache)
+    ok: tuple = (0,)
+
+
+@dataclass
 class Row:
     name: str
     storeops: float | None = None
@@ -123,6 +130,23 @@ class Runner:
         proc = subprocess.run([sys.executable, "-S", "-c", PEAK_RSS, *cmd], cwd=cwd, env=self.env,
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         return int(proc.stderr.strip().splitlines()[-1])
+
+    def rounds(self, cases: dict[str, Case], cwd: Path, repeat: int | None = None) -> dict[str, Timing]:
+        """Time every case once per round, the cases taking turns (one round first as a warm-up):
+        load from other jobs on a shared machine then hits a command and its baseline alike."""
+        runs: dict[str, list[float]] = {name: [] for name in cases}
+        codes: dict[str, list[int]] = {name: [] for name in cases}
+        for i in range(-1, repeat or self.repeat):
+            for name, case in cases.items():
+                if case.before:
+                    case.before(i)
+                elapsed, code = self.once(case.cmd, cwd)
+                if code not in case.ok:
+                    raise SystemExit(f"{' '.join(case.cmd)} exited {code} in {cwd}")
+                if i >= 0:
+                    runs[name].append(elapsed)
+                    codes[name].append(code)
+        return {name: Timing(statistics.median(runs[name]), runs[name], 0, codes[name]) for name in cases}
 
     def time(self, cmd: list[str], cwd: Path, before=None, ok=(0,), repeat: int | None = None,
              warmup: bool = True) -> Timing:
@@ -188,34 +212,33 @@ def drop_cache(repo: Path):
     return before
 
 
-def bench_reads(runner: Runner, repo: Path, label: str, rows: list[Row], bare: Timing) -> None:
-    """status and check, with the cache dropped before every run (cold) and kept (warm)."""
-    status = runner.storeops("status", "--json")
-    cold = runner.time(status, repo, before=drop_cache(repo))
-    cold_rss = runner.peak_rss_kb(status, repo, before=drop_cache(repo))
-    runner.log(f"  status --json cold {cold.median:.2f}s, {cold_rss / 1024:.0f} MiB")
-    warm = runner.time(status, repo)
-    warm_rss = runner.peak_rss_kb(status, repo)
-    runner.log(f"  status --json warm {warm.median:.2f}s, {warm_rss / 1024:.0f} MiB")
-    bare_note = {"baseline_peak_rss_mb": round(bare.peak_rss_kb / 1024, 1)}
-    rows.append(Row(f"status --json{label}, no cache", cold.median, bare.median, "bare parse", 3.0, 2.0,
-                    cold_rss / 1024, extra=bare_note))
-    rows.append(Row(f"status --json{label}, warm cache", warm.median, bare.median, "bare parse", 3.0, 2.0,
-                    warm_rss / 1024, extra=bare_note))
-    check_cold = runner.time(runner.storeops("check"), repo, before=drop_cache(repo), ok=(0, 1))
-    runner.log(f"  check cold {check_cold.median:.2f}s")
-    check_warm = runner.time(runner.storeops("check"), repo, ok=(0, 1))
-    runner.log(f"  check warm {check_warm.median:.2f}s")
-    found = "" if check_cold.exit_codes[0] == 0 else "found problems (generator bug?)"
-    rows.append(Row(f"check{label}, no cache", check_cold.median, bare.median, "bare parse", 5.0, None, note=found))
-    rows.append(Row(f"check{label}, warm cache", check_warm.median, bare.median, "bare parse", 5.0, None))
+def bench_reads(runner: Runner, repo: Path, label: str, rows: list[Row]) -> float:
+    """status and check against the bare parse, with the cache dropped before every run (cold) and kept (warm).
 
-
-def bare_parse(runner: Runner, repo: Path, repeat: int | None = None) -> Timing:
-    timing = runner.time([sys.executable, "-c", BARE_PARSE], repo, repeat=repeat)
-    timing.peak_rss_kb = runner.peak_rss_kb([sys.executable, "-c", BARE_PARSE], repo)
-    runner.log(f"  bare parse {timing.median:.2f}s, {timing.peak_rss_kb / 1024:.0f} MiB")
-    return timing
+    Returns the bare parse's median (the baseline of other rows)."""
+    status, check, bare = runner.storeops("status", "--json"), runner.storeops("check"), [sys.executable, "-c", BARE_PARSE]
+    t = runner.rounds({
+        "bare parse": Case(bare),
+        "status cold": Case(status, drop_cache(repo)),
+        "status warm": Case(status),  # right after the cold run, which filled the cache
+        "check cold": Case(check, drop_cache(repo), (0, 1)),
+        "check warm": Case(check, None, (0, 1)),
+    }, repo)
+    rss = {"bare parse": runner.peak_rss_kb(bare, repo),
+           "status cold": runner.peak_rss_kb(status, repo, drop_cache(repo)),
+           "status warm": runner.peak_rss_kb(status, repo)}
+    for name, timing in t.items():
+        runner.log(f"  {name}: {timing.median:.2f}s" + (f", {rss[name] / 1024:.0f} MiB" if name in rss else ""))
+    bare_median = t["bare parse"].median
+    bare_note = {"baseline_peak_rss_mb": round(rss["bare parse"] / 1024, 1)}
+    for temp, text in (("cold", "no cache"), ("warm", "warm cache")):
+        rows.append(Row(f"status --json{label}, {text}", t[f"status {temp}"].median, bare_median, "bare parse",
+                        3.0, 2.0, rss[f"status {temp}"] / 1024, extra=bare_note))
+    found = "" if t["check cold"].exit_codes[0] == 0 else "found problems (generator bug?)"
+    rows.append(Row(f"check{label}, no cache", t["check cold"].median, bare_median, "bare parse", 5.0, None,
+                    note=found))
+    rows.append(Row(f"check{label}, warm cache", t["check warm"].median, bare_median, "bare parse", 5.0, None))
+    return bare_median
 
 
 def bench_advance(runner: Runner, repos: list[tuple[Path, dict]]) -> list[Timing]:
@@ -249,13 +272,14 @@ def run(args) -> dict:
         label = f" (N={args.projects:,})"
 
         runner.log(f"reads at N={args.projects:,} ...")
-        bare = bare_parse(runner, repo)
-        bench_reads(runner, repo, label, rows, bare)
+        bare_median = bench_reads(runner, repo, label, rows)
 
-        typer_import = runner.time([sys.executable, "-c", "import typer"], repo)
+        runner.log("startup ...")
+        t = runner.rounds({"typer": Case([sys.executable, "-c", "import typer"]),
+                           "--help": Case(runner.storeops("--help")),
+                           "--version": Case(runner.storeops("--version"))}, repo, repeat=4 * args.repeat)
         for flag in ("--help", "--version"):
-            t = runner.time(runner.storeops(flag), repo)
-            rows.append(Row(f"storeops {flag}", t.median, typer_import.median, "python -c 'import typer'", 1.5))
+            rows.append(Row(f"storeops {flag}", t[flag].median, t["typer"].median, "python -c 'import typer'", 1.5))
 
         if big_repo is not None:
             advance_small, advance_big = bench_advance(runner, [(repo, manifest), (big_repo, big_manifest)])
@@ -279,7 +303,7 @@ def run(args) -> dict:
 
         remind_row = Row(f"remind{label}", None, None, "bare parse", 3.0, note="n/a (command not built yet)")
         if "remind" in built:
-            remind_row.baseline = bare.median
+            remind_row.baseline = bare_median
             remind_row.storeops, remind_row.note = attempt(
                 lambda: runner.time(runner.storeops("remind"), repo, ok=(0, 1)).median)
         rows.append(remind_row)
@@ -288,8 +312,7 @@ def run(args) -> dict:
             big_label = f" (N={BIG:,})"
             runner.log(f"reads at N={BIG:,} ...")
             big_runner = Runner(max(3, args.repeat // 2), runner.quiet)
-            big_bare = bare_parse(big_runner, big_repo)
-            bench_reads(big_runner, big_repo, big_label, rows, big_bare)
+            bench_reads(big_runner, big_repo, big_label, rows)
             rss_at = big_label
             rss_row = next(r for r in rows if r.name == f"status --json{big_label}, no cache")
         else:
