@@ -6,14 +6,15 @@ about a tenth of a second on every run, which is most of what `storeops
 --version` or `advance` would otherwise cost beyond Python itself. All of our
 parameters are text, paths, lists of those, or flags; for values that come from
 the command line (text, or a bool for a flag) pydantic's answer is the value
-itself or `Path(value)`, so we give those parameters that directly. Anything else, and
-any typer that does not work this way, is left to typer.
+itself or `Path(value)`, so we give those parameters that directly. Anything
+else, and any typer that does not work this way, is left to typer.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import List
+
 
 def _same(value):
     return value
