@@ -131,7 +131,17 @@ def _integrate(root: Path, tracking: str, strategy: str) -> list[str]:
     gitcmd.run(root, strategy, "--abort", check=False)
     if gitcmd.run(root, "rev-parse", "HEAD").stdout.strip() != before:
         gitcmd.run(root, "reset", "--quiet", "--keep", before)
+    if strategy == "rebase":
+        # a rebase stops at the first commit that conflicts; the merge the user is told to make meets them all
+        conflicts = _trial_merge(root, tracking, env) or conflicts
     return conflicts or [_last_line(proc.stderr) or f"git {strategy} stopped"]
+
+
+def _trial_merge(root: Path, tracking: str, env: dict) -> list[str]:
+    """Every conflict of merging the two branches, from a merge in memory (git >= 2.38; else [])."""
+    # the remote's side first, as in the rebase, so both name the sides in the same order
+    proc = gitcmd.run(root, "merge-tree", "--write-tree", "--name-only", tracking, "HEAD", env=env, check=False)
+    return _conflict_lines(proc.stdout + "\n" + proc.stderr) if proc.returncode == 1 else []
 
 
 def _conflict_lines(output: str) -> list[str]:
