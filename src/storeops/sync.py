@@ -46,7 +46,7 @@ def sync(repo: StoresRepo, remote: str | None = None, strategy: str = "rebase") 
             if _exists(root, tracking):
                 ahead, behind = _counts(root, tracking)
                 if behind:
-                    conflicts = _integrate(root, tracking, strategy)
+                    conflicts = _integrate(root, tracking, _strategy_for(root, tracking, strategy))
                     if conflicts:
                         result.conflicts = conflicts
                         return result
@@ -113,6 +113,13 @@ def _exists(root: Path, ref: str) -> bool:
 def _counts(root: Path, tracking: str) -> tuple[int, int]:
     out = gitcmd.run(root, "rev-list", "--left-right", "--count", f"HEAD...{tracking}").stdout.split()
     return int(out[0]), int(out[1])
+
+
+def _strategy_for(root: Path, tracking: str, asked: str) -> str:
+    """Merge when your commits hold a merge: a rebase would drop it, and with it the conflict resolution
+    it records, and stop at the same conflict again."""
+    merges = gitcmd.run(root, "rev-list", "--merges", "--count", f"{tracking}..HEAD").stdout.strip()
+    return "merge" if merges != "0" else asked
 
 
 def _integrate(root: Path, tracking: str, strategy: str) -> list[str]:
