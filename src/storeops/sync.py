@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storeops import gitcmd, merge
-from storeops.errors import EnvError, UsageError
-from storeops.repo import StoresRepo
+from storeops.errors import DataError, EnvError, UsageError
+from storeops.repo import PROJECTS_DIR, StoresRepo, parse_project
 
 PUSH_ATTEMPTS = 3
 
@@ -56,6 +56,7 @@ def sync(repo: StoresRepo, remote: str | None = None, strategy: str = "rebase") 
                 ahead = int(gitcmd.run(root, "rev-list", "--count", "HEAD").stdout.strip())
             if not ahead:
                 return result
+            _require_readable(root, tracking if _exists(root, tracking) else None)
             pushed = gitcmd.run(root, "push", "--quiet", "-u", remote, f"HEAD:refs/heads/{remote_branch}",
                                 check=False)
             if pushed.returncode == 0:
@@ -104,6 +105,29 @@ def _require_clean(root: Path) -> None:
         files = ", ".join(line[3:] for line in status[:5]) + (" ..." if len(status) > 5 else "")
         raise UsageError(f"uncommitted changes in {files}; nothing was synced",
                          hint="commit them (or git stash), then run storeops sync again")
+
+
+def _require_readable(root: Path, tracking: str | None) -> None:
+    """Refuse to push a project file that does not parse: a merge committed with its conflict markers
+    would otherwise reach every clone."""
+    if tracking:
+        changed = gitcmd.run(root, "diff", "--name-only", "--diff-filter=AM", "-z", tracking, "HEAD",
+                             "--", f"{PROJECTS_DIR}/").stdout
+    else:  # the first push: everything is outgoing
+        changed = gitcmd.run(root, "ls-tree", "-r", "--name-only", "-z", "HEAD", "--", f"{PROJECTS_DIR}/").stdout
+    for rel in (p for p in changed.split("\0") if p.endswith(".yaml")):
+        text = gitcmd.run(root, "show", f"HEAD:{rel}").stdout
+        markers = [n for n, line in enumerate(text.splitlines(), 1) if line.startswith(("<<<<<<< ", ">>>>>>> "))]
+        if markers:
+            raise DataError(rel, "conflict markers committed (<<<<<<< ... >>>>>>>); nothing was pushed",
+                            line=markers[0], hint="keep one value between the markers, delete the marker lines, "
+                                                  "git commit, and storeops sync again")
+        try:
+            parse_project(text, rel)
+        except DataError as error:
+            raise DataError(error.source, f"{error.detail} (in your last commit); nothing was pushed",
+                            line=error.line, col=error.col, field=error.field,
+                            hint="fix it (storeops check), git commit, and storeops sync again") from None
 
 
 def _exists(root: Path, ref: str) -> bool:
