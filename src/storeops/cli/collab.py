@@ -47,10 +47,11 @@ def sync(
 
 
 def doctor(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
-    """Check this clone's setup and fix what lives outside git (the merge driver's local config).
+    """Check this clone's setup and fix what lives outside git (merge driver config, pre-commit guard).
 
     Run it once after `git clone`: .gitattributes is versioned, but git's
-    config that says what the `storeops` merge driver is, is not.
+    config that says what the `storeops` merge driver is, is not, and git
+    copies no hooks, so the guard against committing plaintext is missing.
 
     Example:
       storeops doctor
