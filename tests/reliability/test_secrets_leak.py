@@ -323,3 +323,26 @@ def test_a_secret_value_is_never_accepted_from_argv(stores, mini, keys, act):
         assert leaks(" ".join(args), result.stdout + result.stderr) == [], result.stderr
     assert git(stores, "rev-parse", "HEAD") == head
     assert "seller_password" not in (stores / "projects" / "mini-us.yaml").read_text()
+
+
+def test_a_fresh_clone_set_up_by_doctor_refuses_to_commit_a_plaintext_document(stores, mini, keys, tmp_path):
+    from gitflow import acting, bare_remote, clone
+
+    remote = bare_remote(stores, tmp_path)
+    fresh = clone(remote, tmp_path / "fresh")  # git copies no hooks
+    result = run_cli("-C", str(fresh), "doctor", "--json")
+    guard = next(c for c in json.loads(result.stdout)["checks"] if c["name"] == "pre-commit-guard")
+    assert guard["status"] == "fixed"
+    leak = fresh / "attachments" / "mini-us" / "licence-scan.pdf"
+    leak.parent.mkdir(parents=True)
+    leak.write_bytes(document("licence"))
+    with acting("bob"):
+        git(fresh, "add", str(leak))
+        refused = subprocess.run(["git", "-C", str(fresh), "commit", "-qm", "scan"], capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert "attachments/mini-us/licence-scan.pdf: plaintext" in refused.stderr
+    reachable = subprocess.run(["git", "-C", str(fresh), "rev-list", "--objects", "--all"], capture_output=True,
+                               text=True).stdout
+    assert "attachments/mini-us/licence-scan.pdf" not in reachable  # nothing a push could carry
+    again = json.loads(run_cli("-C", str(fresh), "doctor", "--json").stdout)["checks"]
+    assert {c["name"]: c["status"] for c in again}["pre-commit-guard"] == "ok"
