@@ -382,13 +382,17 @@ def test_many_rounds_of_three_clones_syncing_at_once_lose_nothing(team, keys):
 
 # ---- conflicts: reported, resolved as the message says, nothing dropped ----
 
-def resolve(root: Path, who: str, keep: dict[str, str]) -> None:
+def resolve(root: Path, who: str, keep: dict[str, str], whole: dict[str, str] | None = None) -> None:
     """What the hint says: git merge origin/main, fix the lines between the markers, git add, git commit.
 
-    `keep` maps a conflicting file to the side kept ("ours" or "theirs")."""
+    `keep` maps a conflicting file to the side kept ("ours" or "theirs") between each pair of markers;
+    `whole` a binary file to the side kept whole (git checkout --ours/--theirs)."""
     with acting(who):
         merged = subprocess.run(["git", "-C", str(root), "merge", "origin/main"], capture_output=True, text=True)
         assert merged.returncode == 1, merged.stdout + merged.stderr
+        for rel, side in (whole or {}).items():
+            git(root, "checkout", f"--{side}", "--", rel)
+            git(root, "add", rel)
         for rel, side in keep.items():
             path = root / rel
             kept, skipping, mine = [], False, None
@@ -500,3 +504,34 @@ def test_sync_refuses_to_push_a_merge_committed_with_its_conflict_markers(team):
     assert team.sync("carol").exit_code == 0
     team.catch_up()
     assert project(team.clones["bob"], "mini-us").task("video").due == date(2027, 1, 7)
+
+
+BOB_SCAN, CAROL_SCAN = b"%PDF licence scanned by bob", b"%PDF licence scanned by carol"
+
+
+def test_one_document_attached_in_two_clones_is_a_conflict_resolved_with_one_side_whole(team, keys):
+    carol = team.clones["carol"]
+    team.run("bob", "attach", "attach", "mini-us", str(write(team.tmp, "bob.pdf", BOB_SCAN)),
+             "--doc", "licence-scan")
+    assert team.sync("bob").exit_code == 0
+    team.run("carol", "attach", "attach", "mini-us", str(write(team.tmp, "carol.pdf", CAROL_SCAN)),
+             "--doc", "licence-scan")
+    team.run("carol", "schedule", "schedule", "mini-us", "video", "--due", "2027-01-09")   # no conflict
+    result = team.sync("carol")
+    assert result.exit_code == 1
+    assert ("projects/mini-us.yaml: mini-us: task licence, document licence-scan, sha256: the remote "
+            f"{vault.sha256(BOB_SCAN)}, yours {vault.sha256(CAROL_SCAN)} (was none)") in result.stderr
+    assert "CONFLICT (add/add): Merge conflict in attachments/mini-us/licence-scan.pdf.age" in result.stderr
+    assert "git checkout --ours FILE (yours) or --theirs FILE (the remote's)" in result.stderr
+
+    resolve(carol, "carol", {"projects/mini-us.yaml": "ours"}, whole={"attachments/mini-us/licence-scan.pdf.age":
+                                                                        "ours"})
+    assert team.sync("carol").exit_code == 0
+    team.catch_up()
+    identities = vault.load_identities(keys.paths["alice"])
+    for root in team.clones.values():
+        proj = project(root, "mini-us")
+        doc = proj.task("licence").document("licence-scan")
+        plain = vault.decrypt((root / doc.file).read_bytes(), identities, doc.file)
+        assert plain == CAROL_SCAN and vault.sha256(plain) == doc.sha256
+        assert proj.task("video").due == date(2027, 1, 9)
