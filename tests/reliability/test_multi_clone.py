@@ -535,3 +535,44 @@ def test_one_document_attached_in_two_clones_is_a_conflict_resolved_with_one_sid
         plain = vault.decrypt((root / doc.file).read_bytes(), identities, doc.file)
         assert plain == CAROL_SCAN and vault.sha256(plain) == doc.sha256
         assert proj.task("video").due == date(2027, 1, 9)
+
+
+def test_a_merge_that_breaks_a_workflow_rule_is_a_conflict_too(team):
+    """No field changed two ways, but bank done on carol's approval + bank reassigned to carol = a gate
+    without a valid approval. Sync stops; keeping one side's version resolves it; check passes."""
+    team.run("carol", "approve", "approve", "mini-us", "bank")
+    team.catch_up()
+    team.run("bob", "advance", "advance", "mini-us", "bank", "--note", "statement approved")
+    assert team.sync("bob").exit_code == 0
+    team.run("dave", "assign", "assign", "mini-us", "bank", "carol")
+    team.run("dave", "schedule", "schedule", "mini-us", "brand", "--due", "2026-12-20")   # no conflict
+    result = team.sync("dave")
+    assert result.exit_code == 1
+    assert ("projects/mini-us.yaml: mini-us: task bank: once merged, bank is done without an approval by "
+            "finance from someone other than the assignee (the remote changed bank.notes, bank.state; yours "
+            "changed bank.assignee); keep one side's version") in result.stderr
+    resolve(team.clones["dave"], "dave", {"projects/mini-us.yaml": "theirs"})   # the remote's bank, done
+    assert team.sync("dave").exit_code == 0
+    team.catch_up()
+    for root in team.clones.values():
+        bank = project(root, "mini-us").task("bank")
+        assert (bank.state, bank.assignee, [n.text for n in bank.notes]) == ("done", "bob", ["statement approved"])
+        assert project(root, "mini-us").task("brand").due == date(2026, 12, 20)
+        assert run_cli("-C", str(root), "check").exit_code == 0
+
+
+def test_reopening_a_task_while_another_clone_starts_its_dependent_is_a_conflict(team):
+    team.run("carol", "approve", "approve", "mini-us", "bank")
+    team.catch_up()
+    team.run("bob", "advance", "advance", "mini-us", "bank")
+    assert team.sync("bob").exit_code == 0
+    team.catch_up()
+    team.run("bob", "advance", "advance", "mini-us", "video")
+    assert team.sync("bob").exit_code == 0
+    team.run("dave", "advance", "advance", "mini-us", "licence", "--to", "in_progress", "--note", "wrong scan")
+    result = team.sync("dave")
+    assert result.exit_code == 1
+    assert ("mini-us: task video: once merged, video is in_progress but its dependency licence is not done "
+            "(the remote changed video.state; yours changed licence.notes, licence.state)") in result.stderr
+    # bank, done before licence was reopened, already breaks the rule on dave's side alone: not the merge's doing
+    assert "task bank: once merged" not in result.stderr
