@@ -14,7 +14,7 @@ from storeops.errors import DataError, StoreopsError, UsageError
 from storeops.model import FieldError, Project
 from storeops.repo import CONFIG_FILE, StoresRepo, project_text
 from storeops.sop import Sop, load_library
-from storeops.workflow import FINISHED, STARTED, dependency_cycle, valid_approval
+from storeops.workflow import dependency_cycle, task_problems
 
 
 @dataclass(frozen=True)
@@ -163,13 +163,8 @@ def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Co
         for j, dep in enumerate(task.depends_on):
             if dep not in ids:
                 out.add(at + ("depends_on", j), f"depends on unknown task {dep!r}", "workflow")
-            elif task.state in STARTED and project.task(dep).state not in FINISHED:
-                out.add(at + ("state",), f"{task.id} is {task.state} but its dependency {dep} is not done", "workflow")
-        if task.state == "skipped" and not task.optional:
-            out.add(at + ("state",), f"{task.id} is skipped but not optional", "workflow")
-        if task.state == "done" and task.requires_approval and valid_approval(task) is None:
-            out.add(at + ("state",), f"{task.id} is done without an approval by {task.requires_approval} "
-                                     "from someone other than the assignee", "approval")
+        for field, message, code in task_problems(project, task):
+            out.add(at + (field,), message, code)
         if config is not None:
             if task.assignee and config.person(task.assignee) is None:
                 out.add(at + ("assignee",), f"{task.assignee!r} is not a person in storeops.yaml", "people")

@@ -1,7 +1,8 @@
 """`storeops doctor`: is this clone set up? Fixes what lives outside git (local config).
 
 A fresh `git clone` has the versioned files but not the local git config, so
-the merge driver named in .gitattributes is unknown there until registered.
+the merge driver named in .gitattributes is unknown there until registered,
+and no hooks, so the pre-commit guard against plaintext is missing too.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def doctor(repo: StoresRepo) -> list[Finding]:
     except StoreopsError as error:
         out.append(Finding("identity", "problem", error.message))
     out.append(_driver(root))
-    out.append(_hook(root))
+    out.append(_guard(root))
     if merge.attributes_ok(root):
         out.append(Finding("attributes", "ok", ".gitattributes sends projects/*.yaml to the storeops merge driver"))
     else:
@@ -56,21 +57,6 @@ def doctor(repo: StoresRepo) -> list[Finding]:
     return out
 
 
-def _hook(root) -> Finding:
-    """The plaintext guard is per clone (git does not clone hooks): put it back."""
-    from storeops.hook import install
-
-    path, status = install(root)
-    if status == "current":
-        return Finding("hook", "ok", f"pre-commit guard: {path}")
-    if status in ("installed", "updated"):
-        return Finding("hook", "fixed", f"pre-commit guard {status}: {path}")
-    why = ("another tool's hook is there" if status == "kept"
-           else "core.hooksPath points outside this repository")
-    return Finding("hook", "warning", f"pre-commit guard not installed ({why}); call `storeops hook pre-commit` "
-                                      "from your hook")
-
-
 def _driver(root) -> Finding:
     current = merge.registered_driver(root)
     if current and merge.driver_runnable(current):
@@ -78,3 +64,16 @@ def _driver(root) -> Finding:
     command = merge.register_driver(root)
     was = "was missing" if current is None else f"{current.split()[0]} was not runnable"
     return Finding("merge-driver", "fixed", f"merge driver registered ({was}): {command}")
+
+
+def _guard(root) -> Finding:
+    from storeops import hook
+
+    path, status = hook.install(root)
+    if status == "current":
+        return Finding("pre-commit-guard", "ok", f"pre-commit guard: {path}")
+    if status in ("installed", "updated"):
+        return Finding("pre-commit-guard", "fixed", f"pre-commit guard {status}: {path} (refuses plaintext "
+                                                    "documents under attachments/)")
+    why = "is another tool's hook" if status == "kept" else "is shared with other repositories (core.hooksPath)"
+    return Finding("pre-commit-guard", "warning", f"{path} {why}; add this line to it: storeops hook pre-commit")

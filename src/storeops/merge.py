@@ -23,6 +23,7 @@ from storeops import gitcmd, yamlio
 from storeops.errors import DataError
 from storeops.repo import PROJECT_MODELINE, project_text
 from storeops.model import FieldError, Project
+from storeops.workflow import task_problems
 
 DRIVER = "storeops"
 DRIVER_NAME = "storeops: merge project files field by field"
@@ -65,6 +66,23 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class RuleBreak:
+    """Two sides that each keep a workflow rule, merged into a project that breaks it: one side reassigns
+    a task the other marked done on an approval by the new assignee, one reopens a task the other's next
+    step depends on. No field changed two ways, yet the result is wrong: a conflict all the same."""
+    task: str
+    message: str
+    tasks: tuple            # the task and its dependencies: the records each side's version replaces whole
+    ours: tuple             # "task.field" each side changed among them
+    theirs: tuple
+
+    def describe(self, project: str, ours: str = "ours", theirs: str = "theirs") -> str:
+        return (f"{project}: task {self.task}: once merged, {self.message} ({ours} changed "
+                f"{', '.join(self.ours) or 'nothing here'}; {theirs} changed "
+                f"{', '.join(self.theirs) or 'nothing here'}); keep one side's version")
+
+
 @dataclass
 class Outcome:
     text: str
@@ -86,7 +104,12 @@ def merge_texts(base: str, ours: str, theirs: str, source: str = "project",
     merged = _merge(o, a, b, (), conflicts, pick="ours")
     project = a.get("id", source)
     if not conflicts:
-        return Outcome(_dump(merged), [], project)
+        breaks = _rule_breaks(o, a, b, merged)
+        if not breaks:
+            return Outcome(_dump(merged), [], project)
+        involved = {task_id for rule in breaks for task_id in rule.tasks}
+        return Outcome(_marked(_dump(_with_tasks(merged, a, involved)), _dump(_with_tasks(merged, b, involved)),
+                               *sides), breaks, project)
     theirs_pick = _merge(o, a, b, (), [], pick="theirs")
     return Outcome(_marked(_dump(merged), _dump(theirs_pick), *sides), conflicts, project)
 
@@ -125,6 +148,42 @@ def _merge(o: Any, a: Any, b: Any, where: tuple, conflicts: list, pick: str) -> 
             return _union(base, a, b)
     conflicts.append(Conflict(where, None if o is _MISSING else o, a, b))
     return a if pick == "ours" else b
+
+
+def _rule_breaks(o: dict, a: dict, b: dict, merged: dict) -> list[RuleBreak]:
+    try:
+        ours, theirs, both = (Project.from_dict(x) for x in (a, b, merged))
+    except FieldError:
+        return []  # `storeops check` reports a file that does not load
+
+    def problems(project: Project) -> set:
+        return {(t.id, message) for t in project.tasks for _, message, _ in task_problems(project, t)}
+
+    kept = problems(ours) | problems(theirs)
+    found = []
+    for task in both.tasks:
+        for _, message, _ in task_problems(both, task):
+            if (task.id, message) not in kept:
+                ids = (task.id, *task.depends_on)
+                found.append(RuleBreak(task.id, message, ids, _changed(o, a, ids), _changed(o, b, ids)))
+    return found
+
+
+def _tasks_by_id(data: dict) -> dict:
+    return {t["id"]: t for t in data.get("tasks") or [] if isinstance(t, dict) and "id" in t}
+
+
+def _changed(base: dict, side: dict, ids: tuple) -> tuple:
+    before, after = _tasks_by_id(base), _tasks_by_id(side)
+    return tuple(f"{task_id}.{key}" for task_id in ids
+                 for key in sorted(set(before.get(task_id, {})) | set(after.get(task_id, {})))
+                 if before.get(task_id, {}).get(key) != after.get(task_id, {}).get(key))
+
+
+def _with_tasks(merged: dict, side: dict, ids: set) -> dict:
+    """`merged` with the tasks in `ids` as `side` has them."""
+    chosen = _tasks_by_id(side)
+    return {**merged, "tasks": [chosen.get(t["id"], t) if t["id"] in ids else t for t in merged["tasks"]]}
 
 
 def _whole(where: tuple) -> bool:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storeops import gitcmd, merge
-from storeops.errors import EnvError, UsageError
-from storeops.repo import StoresRepo
+from storeops.errors import DataError, EnvError, UsageError
+from storeops.repo import PROJECTS_DIR, StoresRepo, parse_project
 
 PUSH_ATTEMPTS = 3
 
@@ -46,7 +46,7 @@ def sync(repo: StoresRepo, remote: str | None = None, strategy: str = "rebase") 
             if _exists(root, tracking):
                 ahead, behind = _counts(root, tracking)
                 if behind:
-                    conflicts = _integrate(root, tracking, strategy)
+                    conflicts = _integrate(root, tracking, _strategy_for(root, tracking, strategy))
                     if conflicts:
                         result.conflicts = conflicts
                         return result
@@ -56,6 +56,7 @@ def sync(repo: StoresRepo, remote: str | None = None, strategy: str = "rebase") 
                 ahead = int(gitcmd.run(root, "rev-list", "--count", "HEAD").stdout.strip())
             if not ahead:
                 return result
+            _require_readable(root, tracking if _exists(root, tracking) else None)
             pushed = gitcmd.run(root, "push", "--quiet", "-u", remote, f"HEAD:refs/heads/{remote_branch}",
                                 check=False)
             if pushed.returncode == 0:
@@ -106,6 +107,29 @@ def _require_clean(root: Path) -> None:
                          hint="commit them (or git stash), then run storeops sync again")
 
 
+def _require_readable(root: Path, tracking: str | None) -> None:
+    """Refuse to push a project file that does not parse: a merge committed with its conflict markers
+    would otherwise reach every clone."""
+    if tracking:
+        changed = gitcmd.run(root, "diff", "--name-only", "--diff-filter=AM", "-z", tracking, "HEAD",
+                             "--", f"{PROJECTS_DIR}/").stdout
+    else:  # the first push: everything is outgoing
+        changed = gitcmd.run(root, "ls-tree", "-r", "--name-only", "-z", "HEAD", "--", f"{PROJECTS_DIR}/").stdout
+    for rel in (p for p in changed.split("\0") if p.endswith(".yaml")):
+        text = gitcmd.run(root, "show", f"HEAD:{rel}").stdout
+        markers = [n for n, line in enumerate(text.splitlines(), 1) if line.startswith(("<<<<<<< ", ">>>>>>> "))]
+        if markers:
+            raise DataError(rel, "conflict markers committed (<<<<<<< ... >>>>>>>); nothing was pushed",
+                            line=markers[0], hint="keep one value between the markers, delete the marker lines, "
+                                                  "git commit, and storeops sync again")
+        try:
+            parse_project(text, rel)
+        except DataError as error:
+            raise DataError(error.source, f"{error.detail} (in your last commit); nothing was pushed",
+                            line=error.line, col=error.col, field=error.field,
+                            hint="fix it (storeops check), git commit, and storeops sync again") from None
+
+
 def _exists(root: Path, ref: str) -> bool:
     return gitcmd.run(root, "rev-parse", "--verify", "--quiet", ref, check=False).returncode == 0
 
@@ -113,6 +137,13 @@ def _exists(root: Path, ref: str) -> bool:
 def _counts(root: Path, tracking: str) -> tuple[int, int]:
     out = gitcmd.run(root, "rev-list", "--left-right", "--count", f"HEAD...{tracking}").stdout.split()
     return int(out[0]), int(out[1])
+
+
+def _strategy_for(root: Path, tracking: str, asked: str) -> str:
+    """Merge when your commits hold a merge: a rebase would drop it, and with it the conflict resolution
+    it records, and stop at the same conflict again."""
+    merges = gitcmd.run(root, "rev-list", "--merges", "--count", f"{tracking}..HEAD").stdout.strip()
+    return "merge" if merges != "0" else asked
 
 
 def _integrate(root: Path, tracking: str, strategy: str) -> list[str]:
@@ -131,7 +162,17 @@ def _integrate(root: Path, tracking: str, strategy: str) -> list[str]:
     gitcmd.run(root, strategy, "--abort", check=False)
     if gitcmd.run(root, "rev-parse", "HEAD").stdout.strip() != before:
         gitcmd.run(root, "reset", "--quiet", "--keep", before)
+    if strategy == "rebase":
+        # a rebase stops at the first commit that conflicts; the merge the user is told to make meets them all
+        conflicts = _trial_merge(root, tracking, env) or conflicts
     return conflicts or [_last_line(proc.stderr) or f"git {strategy} stopped"]
+
+
+def _trial_merge(root: Path, tracking: str, env: dict) -> list[str]:
+    """Every conflict of merging the two branches, from a merge in memory (git >= 2.38; else [])."""
+    # the remote's side first, as in the rebase, so both name the sides in the same order
+    proc = gitcmd.run(root, "merge-tree", "--write-tree", "--name-only", tracking, "HEAD", env=env, check=False)
+    return _conflict_lines(proc.stdout + "\n" + proc.stderr) if proc.returncode == 1 else []
 
 
 def _conflict_lines(output: str) -> list[str]:

@@ -244,7 +244,11 @@ def decrypt(data: bytes, identities: list, what: str) -> bytes:
             raise CannotDecrypt(f"your identity cannot decrypt {what}",
                                 hint="it was encrypted before your key was added, or to another key: "
                                      "ask a reader to run `storeops rekey`") from None
-        raise CannotDecrypt(f"{what} cannot be decrypted: {error}") from None
+        # the key matched, so the bytes are what is wrong (pyrage says "decryption error", "failed to fill
+        # whole buffer", ...: true, but not what a user can act on)
+        raise CannotDecrypt(f"{what} is damaged: cut short or altered since it was encrypted ({error})",
+                            hint="restore it from git history (git log -- FILE, git checkout COMMIT -- FILE), "
+                                 "or attach or set it again") from None
 
 
 def sha256(data: bytes) -> str:

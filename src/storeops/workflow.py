@@ -165,5 +165,22 @@ def dependency_cycle(tasks) -> list[str] | None:
     return None
 
 
+def task_problems(project: Project, task: Task) -> list[tuple[str, str, str]]:
+    """(field, message, code) for each rule `task` breaks as it stands: started before its dependencies
+    are done, skipped though required, done without a valid approval. `storeops check` reports them; the
+    merge driver refuses to make them out of two sides that each kept them."""
+    found = []
+    for dep in task.depends_on:
+        other = project.task(dep)
+        if other is not None and task.state in STARTED and other.state not in FINISHED:
+            found.append(("state", f"{task.id} is {task.state} but its dependency {dep} is not done", "workflow"))
+    if task.state == "skipped" and not task.optional:
+        found.append(("state", f"{task.id} is skipped but not optional", "workflow"))
+    if task.state == "done" and task.requires_approval and valid_approval(task) is None:
+        found.append(("state", f"{task.id} is done without an approval by {task.requires_approval} "
+                               "from someone other than the assignee", "approval"))
+    return found
+
+
 def is_overdue(task: Task, today: date) -> bool:
     return task.due is not None and task.due < today and task.state not in FINISHED

@@ -40,6 +40,11 @@ def sync(
                        f"in {target}")
         render.message(f"hint: agree on the value, then: git merge {target}, fix the lines between <<<<<<< and "
                        ">>>>>>> in the files named, git add them, git commit, and storeops sync again", "dim")
+        if any("attachments/" in line and "CONFLICT" in line for line in result.conflicts):
+            # ciphertext has no lines to pick from; the file and its recorded sha256 must come from one side
+            render.message("hint: an attachment is encrypted, keep one side whole: git checkout --ours FILE "
+                           "(yours) or --theirs FILE (the remote's), and the same side's sha256 in the project "
+                           "file", "dim")
         raise typer.Exit(1)
     parts = [f"pulled {result.pulled} commit(s)" if result.pulled else "nothing to pull",
              f"pushed {result.pushed} commit(s)" if result.pushed else "nothing to push"]
@@ -47,10 +52,11 @@ def sync(
 
 
 def doctor(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
-    """Check this clone's setup and fix what lives outside git (the merge driver's local config).
+    """Check this clone's setup and fix what lives outside git (merge driver config, pre-commit guard).
 
     Run it once after `git clone`: .gitattributes is versioned, but git's
-    config that says what the `storeops` merge driver is, is not.
+    config that says what the `storeops` merge driver is, is not, and git
+    copies no hooks, so the guard against committing plaintext is missing.
 
     Example:
       storeops doctor

@@ -6,6 +6,7 @@ import sys
 from typing import Optional
 
 import typer
+from typer.core import TyperCommand
 
 from storeops.cli.common import JSON_OPTION, language, open_repo
 
@@ -35,7 +36,29 @@ def _read_value(key: str) -> str:
     return value
 
 
-@secret_app.command("set")
+class _NoValueOnCommandLine(TyperCommand):
+    """Refuses what `secret set` does not take without repeating it: click's "unexpected extra argument
+    (VALUE)" or "no such option: --VALUE" would print the secret back, onto the screen and into CI logs."""
+
+    def parse_args(self, ctx, args):
+        from storeops.errors import UsageError
+
+        try:
+            rest = super().parse_args(ctx, args)
+        except Exception as error:
+            if type(error).__name__ != "NoSuchOption":
+                raise
+            raise UsageError("unknown option (not repeated here: it could be the secret); nothing was stored",
+                             hint="the only option is --readers; see storeops secret set -h") from None
+        if ctx.args:
+            raise UsageError("a secret is never taken from the command line (shell history, `ps`); "
+                             "nothing was stored",
+                             hint="type it at the hidden prompt, or pipe it in: "
+                                  "pass show NAME | storeops secret set PROJECT KEY")
+        return rest
+
+
+@secret_app.command("set", cls=_NoValueOnCommandLine, context_settings={"allow_extra_args": True})
 def set_secret(
     ctx: typer.Context,
     project_id: str = typer.Argument(..., metavar="PROJECT", help="Project id."),
