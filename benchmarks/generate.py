@@ -45,7 +45,7 @@ from storeops.initrepo import GITATTRIBUTES, KEEP  # noqa: E402
 from storeops.model import Approval, Archived, Project, Rejection, Task  # noqa: E402
 from storeops.repo import CONFIG_FILE, config_text, project_text  # noqa: E402
 from storeops.sop import Sop, instantiate, load_library, plan_dues  # noqa: E402
-from storeops.workflow import FINISHED, advance  # noqa: E402
+from storeops.workflow import FINISHED, advance, dependency_order  # noqa: E402
 
 GENERATOR_VERSION = 1
 MANIFEST = "storeops-bench.json"  # kept in .git/, so it is no part of the repo's content
@@ -258,19 +258,6 @@ REJECTION_MESSAGES = [
 ]
 
 
-def _order(project: Project) -> list[Task]:
-    """Tasks in dependency order (stable with the SOP's order)."""
-    done: list[str] = []
-    pending = list(project.tasks)
-    while pending:
-        ready = [t for t in pending if all(d in done for d in t.depends_on)]
-        if not ready:
-            break
-        done.append(ready[0].id)
-        pending.remove(ready[0])
-    return [project.task(i) for i in done] + pending
-
-
 def _new_project(rng, index: int, sop: Sop, config: Config, start: date, target_days: int) -> Project:
     brand = BRANDS[index % len(BRANDS)]
     site = rng.choice(sop.sites)
@@ -308,7 +295,7 @@ def simulate(index: int, library: dict[str, Sop], config: Config, now: datetime,
     story = _Story(rng, project, sop, config, clock)
     story.emit(project.owner, f"new {project.id}: {sop.pin} for {project.store}", "new")
 
-    order = _order(story.project)
+    order = dependency_order(story.project)
     external = next((t for t in order if t.external), None)
     booking = next((t for t in order if t.booking), None)
     gated = next((t for t in order if t.requires_approval), None)

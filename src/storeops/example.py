@@ -18,7 +18,7 @@ from storeops.initrepo import init_repo, person_name_from
 from storeops.model import Approval, Archived, Project, Rejection, Task
 from storeops.repo import StoresRepo
 from storeops.sop import instantiate, load_library, plan_dues
-from storeops.workflow import advance
+from storeops.workflow import advance, dependency_order
 
 TEAM = [
     Person("alice", "alice@acme.example", ("ops", "admin")),
@@ -70,19 +70,6 @@ class _Writer:
         gitcmd.commit_paths(self.repo.root, [rel], commit_message(subject, action, project.id), env=env)
 
 
-def _order(project: Project) -> list[Task]:
-    """Tasks in dependency order (stable with the SOP's order)."""
-    done: list[str] = []
-    pending = list(project.tasks)
-    while pending:
-        ready = [t for t in pending if all(d in done for d in t.depends_on)]
-        if not ready:
-            return [*[project.task(i) for i in done], *pending]
-        done.append(ready[0].id)
-        pending.remove(ready[0])
-    return [project.task(i) for i in done]
-
-
 def _approver(config: Config, task: Task) -> str:
     return next(p.name for p in config.holders(task.requires_approval) if p.name != task.assignee)
 
@@ -119,7 +106,7 @@ def _finish(w: _Writer, project: Project, task: Task, clock: _Clock) -> Project:
 
 def _play(w: _Writer, project: Project, plan: tuple, clock: _Clock, today: date) -> Project:
     mode, extra = plan
-    order = _order(project)
+    order = dependency_order(project)
     external = next((t for t in order if t.external), None)
     booking = next((t for t in order if t.booking), None)
     stop_at = {

@@ -140,6 +140,19 @@ def find_task(project: Project, task_id: str) -> Task:
     return task
 
 
+def dependency_order(project: Project) -> list[Task]:
+    """Tasks in dependency order, stable with the SOP's order; tasks caught in a cycle come last."""
+    done: list[str] = []
+    pending = list(project.tasks)
+    while pending:
+        ready = [t for t in pending if all(d in done for d in t.depends_on)]
+        if not ready:
+            break
+        done.append(ready[0].id)
+        pending.remove(ready[0])
+    return [project.task(i) for i in done] + pending
+
+
 def dependency_cycle(tasks) -> list[str] | None:
     """A cycle in depends_on, as a list of ids, or None."""
     graph = {t.id: list(t.depends_on) for t in tasks}
