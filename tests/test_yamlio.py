@@ -115,3 +115,55 @@ def test_locate_finds_nested_fields():
     text = "id: a\ntasks:\n- id: one\n  state: todo\n- id: two\n  state: bad\n"
     assert yamlio.locate(text, ("tasks", 1, "state")) == (6, 3)
     assert yamlio.locate(text, ("tasks", 5)) == (2, 1)
+
+
+@pytest.mark.parametrize("text, value", [("0755", 755), ("09", 9), ("-0", 0), ("+5", 5), ("007", 7)])
+def test_integers_are_decimal_as_in_yaml_1_2(text, value):
+    assert yamlio.loads(f"a: {text}\n") == {"a": value}
+
+
+def test_explicit_tags_that_fit_their_value_are_read():
+    assert yamlio.loads("a: !!int 31\nb: !!str 5\nc: !!bool true\nd: !!null ~\ne: !!float 1.5\n") == {
+        "a": 31, "b": "5", "c": True, "d": None, "e": 1.5}
+
+
+@pytest.mark.parametrize("text, message", [("!!int 0x1f", "'0x1f' is not a valid !!int"),
+                                           ("!!null x", "'x' is not a valid !!null"),
+                                           ("!!bool yes", "'yes' is not a valid !!bool")])
+def test_explicit_tags_that_do_not_fit_their_value_are_refused(text, message):
+    with pytest.raises(DataError) as caught:
+        yamlio.loads(f"a: {text}\n")
+    assert message in str(caught.value)
+
+
+def test_an_alias_inside_a_list_is_refused_at_the_anchor():
+    with pytest.raises(DataError) as caught:
+        yamlio.loads("k: [&y a, *y]\n")
+    assert (caught.value.line, caught.value.col) == (1, 5)
+    assert "aliases (*ref) are not allowed" in str(caught.value)
+
+
+def test_fast_reader_gives_what_pyyaml_constructs(stores, mini):
+    import yaml
+
+    from storeops.sop import sop_files
+
+    paths = [stores / "projects" / "mini-us.yaml", stores / "storeops.yaml"] + [p for p, _, _ in sop_files(stores)]
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert yamlio.loads(text) == yaml.load(text, Loader=yamlio.StrictLoader), path
+
+
+@pytest.mark.parametrize("value", [
+    "", " lead", "trail ", "yes", "No", "null", "~", "true", "1", "1.0", "0o17", "1:20", "#x", "a: b", "- x",
+    "multi\nline", "multi\nline with trailing \nspace", "tab\tin", "ctrl\x01char", "unicode 中文 ✓", "'q'", '"dq"',
+    "line\n", "\n", "a\n\nb\n", "2026-01-01", "@at", "*star", "&amp", "{brace", "[brk", "|pipe", "?q", "\u2028sep",
+    1.5, 1e17, float("inf"), -0.0, -5, False, None, [], {}, [[], {}, [1, [2]], {"k": None}],
+])
+def test_canonical_writer_writes_what_pyyaml_writes(value):
+    import yaml
+
+    data = {"field": value, "list": [value], "nested": {"x": value}}
+    expected = yaml.dump(data, Dumper=yamlio.CanonicalDumper, sort_keys=False, default_flow_style=False,
+                         allow_unicode=True, width=4096, indent=2)
+    assert yamlio.dumps(data) == expected

@@ -7,6 +7,7 @@ refused. Every error carries a line and column.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -58,12 +59,43 @@ def _core_resolvers(extra: tuple | None = None) -> dict:
 
 _CORE = "tag:yaml.org,2002:"
 _STR = _CORE + "str"
+_SEQ = _CORE + "seq"
+_MAP = _CORE + "map"
+_INT = _CORE + "int"
+_FLOAT = _CORE + "float"
+_BOOL = _CORE + "bool"
+_NULL = _CORE + "null"
 # plain data only: no !!binary, !!timestamp, !!set, !!omap, !!python/... (types JSON and our model do not have)
 _ALLOWED_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+
+
+def _fast_resolve(table: dict):
+    """pyyaml's Resolver.resolve for our tables, without path resolvers (we have none).
+
+    The C parser calls this once per scalar (and the C emitter twice), so it is
+    a large share of reading and writing a file.
+    """
+    get = table.get
+    ScalarNode, SequenceNode = yaml.ScalarNode, yaml.SequenceNode
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    return resolve
+
+
+def _no_path_resolvers(self, *args):
+    return None
 
 
 class StrictLoader(_Loader):
@@ -89,7 +121,7 @@ class StrictLoader(_Loader):
         mapping: dict = {}
         lines: dict = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"keys must be text (quote {key_node.value!r})", key_node.start_mark
                 )
@@ -102,9 +134,93 @@ class StrictLoader(_Loader):
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
+    def construct_yaml_int(self, node):
+        # YAML 1.2 core schema: [-+]?[0-9]+ is decimal ("0755" is 755, "09" is 9), never octal
+        value = self.construct_scalar(node)
+        if _DECIMAL.match(value):
+            return int(value, 10)
+        return super().construct_yaml_int(node)  # an explicit !!int 0x1f
 
+
+StrictLoader.resolve = _fast_resolve(StrictLoader.yaml_implicit_resolvers)
+StrictLoader.descend_resolver = StrictLoader.ascend_resolver = _no_path_resolvers
 StrictLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node, deep=True))
 StrictLoader.add_constructor("tag:yaml.org,2002:seq", lambda loader, node: [loader.construct_object(n, deep=True) for n in node.value])
+StrictLoader.add_constructor(_INT, StrictLoader.construct_yaml_int)
+
+
+_DECIMAL = re.compile(_CORE_SCALARS[1][1])
+_DECIMAL_FLOAT = re.compile(_CORE_SCALARS[2][1])
+
+
+class _NotPlain(Exception):
+    """A node the fast builder leaves to pyyaml's constructors (explicit tags like !!binary)."""
+
+
+def _build(root) -> Any:
+    """The document's data from its node tree: what StrictLoader constructs, with the same errors, faster.
+
+    pyyaml's constructor machinery (generic dispatch, generators, bookkeeping
+    per node) costs more than parsing; our documents only hold mappings,
+    sequences and plain scalars. A value under an explicit tag it does not fit
+    (!!null x, !!int 0x1f), an alien tag (!!binary) or a tagged collection goes
+    to the constructors, which refuse it with their message.
+    """
+    seen: set[int] = set()
+    ScalarNode, MappingNode = yaml.ScalarNode, yaml.MappingNode
+    error = yaml.constructor.ConstructorError
+
+    def build(node):
+        if id(node) in seen:  # the composer hands back the anchored node for *ref
+            raise error(None, None, "aliases (*ref) are not allowed; write the value out", node.start_mark)
+        seen.add(id(node))
+        tag = node.tag
+        if node.__class__ is ScalarNode:
+            value = node.value
+            if tag == _STR:
+                return value
+            if tag == _NULL and value in ("", "~", "null"):
+                return None
+            if tag == _INT and _DECIMAL.match(value):
+                return int(value, 10)
+            if tag == _BOOL and value in ("true", "false"):
+                return value == "true"
+            if tag == _FLOAT and _DECIMAL_FLOAT.match(value):
+                return float(value)
+            raise _NotPlain  # explicitly tagged (!!int 0x1f, !!float .inf, !!binary ...): pyyaml's way
+        if node.__class__ is MappingNode:
+            if tag != _MAP:
+                raise _NotPlain
+            mapping: dict = {}
+            lines: dict = {}
+            for key_node, value_node in node.value:
+                if key_node.__class__ is not ScalarNode or key_node.tag != _STR:
+                    raise error(None, None, f"keys must be text (quote {key_node.value!r})", key_node.start_mark)
+                key = key_node.value
+                if key in mapping:
+                    raise error(None, None, f"duplicate key {key!r} (first at line {lines[key]})", key_node.start_mark)
+                lines[key] = key_node.start_mark.line + 1
+                mapping[key] = build(value_node)
+            return mapping
+        if tag != _SEQ:
+            raise _NotPlain
+        return [build(item) for item in node.value]
+
+    return build(root)
+
+
+def _load(text: str) -> Any:
+    loader = StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _build(node)
+        except _NotPlain:
+            return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 class CanonicalDumper(_Dumper):
@@ -123,6 +239,8 @@ def _block_safe(value: str) -> bool:
 
 CanonicalDumper.add_representer(str, _represent_str)
 CanonicalDumper.ignore_aliases = lambda self, data: True
+CanonicalDumper.resolve = _fast_resolve(CanonicalDumper.yaml_implicit_resolvers)
+CanonicalDumper.descend_resolver = CanonicalDumper.ascend_resolver = _no_path_resolvers
 
 
 def _mark_of(error: yaml.YAMLError):
@@ -136,7 +254,7 @@ def loads(text: str, source: str = "<text>") -> Any:
     try:
         try:
             _refuse_deep_nesting(text)
-            return yaml.load(text, Loader=StrictLoader)
+            return _load(text)
         except RecursionError:  # a few hundred levels in a small file: find where, for the message
             _refuse_deep_nesting(text, always=True)
             raise DataError(source, "nesting too deep", hint="flatten the document") from None
@@ -182,15 +300,22 @@ def _line_col_at_byte(text: str, position: int) -> tuple[int, int]:
 
 
 def read_bytes(path: Path, source: str) -> str:
+    return decode(read_raw(path, source), source)
+
+
+def read_raw(path: Path, source: str) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise DataError(source, f"file is {size} bytes, more than the {MAX_BYTES} allowed", hint="is this the right file?")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError(source, "file not found") from None
     except IsADirectoryError:
         raise DataError(source, "is a directory, not a file") from None
+
+
+def decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -204,15 +329,44 @@ def load(path: Path, source: str | None = None) -> Any:
 
 
 def dumps(data: Any) -> str:
-    return yaml.dump(
-        data,
-        Dumper=CanonicalDumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=4096,
-        indent=2,
-    )
+    """The canonical text of `data`: what yaml.dump with CanonicalDumper writes, block style, keys in order."""
+    stream = io.StringIO()
+    dumper = CanonicalDumper(stream, default_flow_style=False, allow_unicode=True, width=4096, indent=2,
+                             sort_keys=False)
+    try:
+        dumper.open()
+        dumper.serialize(_represent(dumper, data))
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return stream.getvalue()
+
+
+def _represent(dumper, data: Any):
+    """The node tree pyyaml's representer would build for our plain data, without its generic dispatch.
+
+    `check` writes every file back to compare it with the canonical form, so
+    this is on the hot path. Types other than the plain ones take pyyaml's way.
+    """
+    ScalarNode, SequenceNode, MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+
+    def node(value):
+        kind = value.__class__
+        if kind is str:
+            return ScalarNode(_STR, value, style="|" if "\n" in value and _block_safe(value) else None)
+        if kind is dict:
+            return MappingNode(_MAP, [(node(k), node(v)) for k, v in value.items()], flow_style=False)
+        if kind is list:
+            return SequenceNode(_SEQ, [node(v) for v in value], flow_style=False)
+        if value is None:
+            return ScalarNode(_NULL, "null")
+        if kind is bool:
+            return ScalarNode(_BOOL, "true" if value else "false")
+        if kind is int:
+            return ScalarNode(_INT, str(value))
+        return dumper.represent_data(value)
+
+    return node(data)
 
 
 def locate(text: str, path: tuple) -> tuple[int, int] | None:
