@@ -65,9 +65,58 @@ def console(stderr: bool = False):
 
 
 def emit_json(payload: dict) -> None:
-    text = json.dumps({"version": JSON_VERSION, **payload}, ensure_ascii=False, indent=2)
+    text = json_text({"version": JSON_VERSION, **payload})
     # JSON escapes only C0 controls; the rest of _CONTROL would act on a terminal showing this
     sys.stdout.write(_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def json_text(data: Any) -> str:
+    """json.dumps(data, ensure_ascii=False, indent=2), character for character, several times faster.
+
+    The standard library only has a C encoder for compact output; with
+    `indent` it falls back to pure Python generators, which were most of
+    `status --json` at 10,000 projects. Anything but plain JSON data takes
+    the standard way.
+    """
+    try:
+        return _indented(data, "\n")
+    except _NotPlain:
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _indented(value: Any, newline: str) -> str:
+    kind = value.__class__
+    if kind is str:
+        return _quote(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        parts = []
+        for key, item in value.items():
+            if key.__class__ is not str:
+                raise _NotPlain
+            parts.append(_quote(key) + ": " + _indented(item, inner))
+        return "{" + inner + ("," + inner).join(parts) + newline + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        return "[" + inner + ("," + inner).join(_indented(item, inner) for item in value) + newline + "]"
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    raise _NotPlain  # floats (NaN, Infinity), tuples, other types: json.dumps knows best
+
+
+_quote = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
 
 
 def message(text: str, style: str = "") -> None:
