@@ -91,3 +91,15 @@ def test_user_text_is_rendered_inert(stores, mini):
 def test_unknown_project_in_status(stores, mini):
     result = status(stores, "nope")
     assert result.exit_code == 2 and "unknown project 'nope'" in result.stderr
+
+
+def test_json_text_is_what_json_dumps_writes():
+    import json as std
+
+    from storeops.render import json_text
+
+    samples = [{}, [], {"a": [], "b": {}}, {"a": [1, [2, []], {"b": None, "c": True, "d": False}]}, "x", 5, None,
+               {"text": "中文 ✓ \u2028 \x00 \x1f \\ \" '", "n": -12, "big": 10**30}, [[[]]],
+               {"f": 1.5}, {"f": float("nan")}, {1: "int key"}, {"t": (1, 2)}]
+    for value in samples:
+        assert json_text(value) == std.dumps(value, ensure_ascii=False, indent=2)

@@ -34,8 +34,16 @@ class Problem:
 
 
 class _Collector:
-    def __init__(self, source: str, text: str):
-        self.source, self.text, self.items = source, text, []
+    """Problems of one file; `text` may be a function that reads it (lines are only looked up on errors)."""
+
+    def __init__(self, source: str, text):
+        self.source, self._text, self.items = source, text, []
+
+    @property
+    def text(self) -> str | None:
+        if callable(self._text):
+            self._text = self._text()
+        return self._text
 
     def add(self, doc_path: tuple, message: str, code: str) -> None:
         where = yamlio.locate(self.text, doc_path) if self.text else None
@@ -52,14 +60,23 @@ def _parse(path: Path, source: str):
     """(text, data) or a Problem when the file cannot be read as a YAML mapping."""
     try:
         text = yamlio.read_bytes(path, source)
-        data = yamlio.loads(text, source)
     except DataError as error:
         return None, _from_data_error(error, "yaml")
+    data = _mapping(text, source)
+    return (None, data) if isinstance(data, Problem) else (text, data)
+
+
+def _mapping(text: str, source: str):
+    """The YAML mapping in `text`, or a Problem."""
+    try:
+        data = yamlio.loads(text, source)
+    except DataError as error:
+        return _from_data_error(error, "yaml")
     if not isinstance(data, dict):
         # the schema would print the whole document back; say what is wrong instead
         held = {type(None): "nothing", list: "a list"}.get(type(data), "a single value")
-        return None, Problem(source, 1, 1, f"expected a mapping of fields (key: value); the file holds {held}", "yaml")
-    return text, data
+        return Problem(source, 1, 1, f"expected a mapping of fields (key: value); the file holds {held}", "yaml")
+    return data
 
 
 def check_config(repo: StoresRepo) -> tuple[list[Problem], Config | None]:
@@ -115,32 +132,93 @@ def _builtin_template(name: str) -> bool:
 
 
 def check_project_file(repo: StoresRepo, path: Path, config: Config | None, library: dict[str, Sop],
-                       keyring=None, parsed: dict | None = None) -> list[Problem]:
-    """Problems in one project file; a file that parses is also put in `parsed` (id → (project, text))."""
+                       keyring=None, parsed: dict | None = None, store=None) -> list[Problem]:
+    """Problems in one project file; a file that parses is also put in `parsed` (id → (project, text)).
+
+    `store`: a cache.ProjectCache for what depends on the file's bytes alone (see content_findings);
+    the rules that look at the team, the SOPs, other files and attachments run every time.
+    """
+    from storeops.cache import blob_id, dump_project, load_project
+
     source = repo.rel(path)
-    text, data = _parse(path, source)
-    if text is None:
-        return [data]
-    out = _Collector(source, text)
-    for doc_path, message in schema.errors("project", data):
-        out.add(doc_path, message, "schema")
-    if out.items:
-        return out.items
     try:
-        project = Project.from_dict(data)
-    except FieldError as error:
-        out.add(error.path, error.message, "project")
-        return out.items
+        raw = yamlio.read_raw(path, source)
+    except DataError as error:
+        return [_from_data_error(error, "yaml")]
+    key = blob_id(raw)
+    findings = store.get(key, "findings") if store is not None else None
+    if not (isinstance(findings, tuple) and len(findings) == 3):
+        findings = None
+    project = load_project(store.get(key, "project")) if findings is not None and not findings[0] else None
+    if findings is None or (not findings[0] and project is None):  # not validated yet (or a damaged entry)
+        from storeops.views import summary_seed
+
+        project, findings = content_findings(raw, source)
+        if store is not None:
+            store.put(key, "findings", findings)
+            if project is not None:
+                store.put(key, "project", dump_project(project))
+                store.put(key, "summary", summary_seed(project))
+    early, platform, canonical = findings
+    if early:
+        return [Problem(source, *item) for item in early]
+    text = _Text(raw, source)
+    out = _Collector(source, text)
     if path.name != f"{project.id}.yaml":
         out.add(("id",), f"id {project.id!r} does not match the file name {path.name}", "project")
     elif parsed is not None:
         parsed[project.id] = (project, text)
-    for doc_path, message in schema.errors(f"platforms/{project.platform}", data):
-        out.add(doc_path, message, "platform")
+    out.items += [Problem(source, *item) for item in platform]
     _check_rules(out, repo, project, config, library, keyring)
-    if project_text(project) != text:
+    if not canonical:
         out.items.append(Problem(source, None, None, "not in canonical form (run `storeops fmt`)", "fmt"))
     return out.items
+
+
+class _Text:
+    """A file's text, decoded when first asked for (only problems need it)."""
+
+    def __init__(self, raw: bytes, source: str):
+        self.raw, self.source, self.text = raw, source, None
+
+    def __call__(self) -> str:
+        if self.text is None:
+            self.text = yamlio.decode(self.raw, self.source)
+        return self.text
+
+
+def content_findings(raw: bytes, source: str) -> tuple[Project | None, tuple]:
+    """What depends on a project file's bytes alone: (project or None, (early, platform, canonical)).
+
+    `early`: problems that stop the check of this file (YAML, schema, fields);
+    `platform`: the platform schema's problems; `canonical`: written as fmt
+    would. Problems are (line, col, message, code): the same bytes under
+    another name have the same findings.
+    """
+    try:
+        text = yamlio.decode(raw, source)
+    except DataError as error:
+        return None, ((_bare(_from_data_error(error, "yaml")),), (), True)
+    data = _mapping(text, source)
+    if isinstance(data, Problem):
+        return None, ((_bare(data),), (), True)
+    out = _Collector(source, text)
+    for doc_path, message in schema.errors("project", data):
+        out.add(doc_path, message, "schema")
+    if out.items:
+        return None, (tuple(map(_bare, out.items)), (), True)
+    try:
+        project = Project.from_dict(data)
+    except FieldError as error:
+        out.add(error.path, error.message, "project")
+        return None, (tuple(map(_bare, out.items)), (), True)
+    for doc_path, message in schema.errors(f"platforms/{project.platform}", data):
+        out.add(doc_path, message, "platform")
+    return project, ((), tuple(map(_bare, out.items)), project_text(project) == text)
+
+
+def _bare(problem: Problem) -> tuple:
+    return (problem.line, problem.col, problem.message, problem.code)
 
 
 def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Config | None,
@@ -244,10 +322,14 @@ def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None)
     files = _project_files(repo, paths)
     from storeops.vault import Keyring
 
+    from storeops.cache import ProjectCache
+
     keyring = Keyring()
     parsed: dict = {}
+    store = ProjectCache.open(repo.cache_dir_root)
     for path in (progress(files) if progress else files):
-        problems += check_project_file(repo, path, config, library, keyring, parsed)
+        problems += check_project_file(repo, path, config, library, keyring, parsed, store)
+    store.save(prune=not paths)
     return problems + isolation_problems(repo, parsed, compare_all=bool(paths))
 
 

@@ -27,15 +27,25 @@ class ProjectFilter:
     since: date | None = None
 
     def accepts(self, project: Project) -> bool:
-        if self.platform is not None and project.platform != self.platform:
+        closed = project.archived.at if project.archived is not None else None
+        return self._accepts(project.platform, project.site, project.owner, closed, lambda: project_status(project))
+
+    def accepts_summary(self, seed: dict) -> bool:
+        """accepts() for a views.summary_seed (what the cache keeps for `status` and `board`)."""
+        archived = seed["archived"]
+        closed = date.fromisoformat(archived["at"]) if archived is not None else None
+        return self._accepts(seed["platform"], seed["site"], seed["owner"], closed, lambda: seed["status"])
+
+    def _accepts(self, platform: str, site: str, owner: str | None, closed: date | None, status) -> bool:
+        if self.platform is not None and platform != self.platform:
             return False
-        if self.site is not None and project.site != self.site:
+        if self.site is not None and site != self.site:
             return False
-        if self.owner is not None and project.owner != self.owner:
+        if self.owner is not None and owner != self.owner:
             return False
-        if self.since is not None and project.archived is not None and project.archived.at < self.since:
+        if self.since is not None and closed is not None and closed < self.since:
             return False
-        return self.status is None or project_status(project) == self.status
+        return self.status is None or status() == self.status
 
     def select(self, projects: list[Project]) -> list[Project]:
         return [p for p in projects if self.accepts(p)]

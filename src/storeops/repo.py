@@ -213,15 +213,29 @@ class StoresRepo:
     def load_project_and_text(self, project_id: str) -> tuple[Project, str, str]:
         """The project, the text it was read from, and its file as shown to users."""
         text, source = self.read_project_text(project_id)
+        return self.project_from_text(project_id, text, source), text, source
+
+    def project_from_text(self, project_id: str, text: str, source: str) -> Project:
         project = parse_project(text, source)
         if project.id != project_id:
             where = yamlio.locate(text, ("id",)) or (None, None)
             raise DataError(source, f"id is {project.id!r} but the file is named {project_id}.yaml",
                             line=where[0], col=where[1], field="id", hint="rename the file or fix the id")
-        return project, text, source
+        return project
 
     def load_projects(self) -> list[Project]:
-        return [self.load_project(pid) for pid in self.project_ids()]
+        """Every project, in id order (through the cache of parsed files: see cache.py)."""
+        from storeops.cache import read_projects
+
+        return read_projects(self, "project")
+
+    @property
+    def cache_dir_root(self) -> Path | None:
+        """The git dir where the cache lives, or None when this is not a git repository."""
+        try:
+            return self.git_dir
+        except EnvError:
+            return None
 
     def write_project(self, project: Project) -> str:
         path = self.project_path(project.id)

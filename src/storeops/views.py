@@ -8,11 +8,23 @@ from storeops.model import Document, Project, Task
 from storeops.workflow import FINISHED, is_overdue, next_task, project_status, unmet_dependencies, valid_approval
 
 
+def summaries(repo, today: date, chosen=None) -> list[dict]:
+    """project_summary of every project in the repo (that `chosen`, a filters.ProjectFilter, accepts),
+    in id order, from the cache where it can."""
+    from storeops.cache import read_projects
+
+    seeds = read_projects(repo, "summary")
+    return [summary_at(seed, today) for seed in seeds if chosen is None or chosen.accepts_summary(seed)]
+
+
 def project_summary(project: Project, today: date) -> dict:
-    status = project_status(project)
+    return summary_at(summary_seed(project), today)
+
+
+def summary_seed(project: Project) -> dict:
+    """Everything in the summary that does not depend on the day (plain data: the cache keeps it)."""
     closed = project.archived is not None
     following = None if closed else next_task(project)
-    overdue = [] if closed else [t.id for t in project.tasks if is_overdue(t, today)]
     counted = [t for t in project.tasks if t.state != "skipped"]
     return {
         "id": project.id,
@@ -21,16 +33,29 @@ def project_summary(project: Project, today: date) -> dict:
         "site": project.site,
         "sop": project.sop,
         "owner": project.owner,
-        "status": status,
+        "status": project_status(project),
         "done": sum(1 for t in counted if t.state == "done"),
         "total": len(counted),
         "next_task": following.id if following else None,
         "next_due": following.due.isoformat() if following and following.due else None,
-        "overdue": overdue,
+        "open_dues": [] if closed else [[t.id, t.due.isoformat()] for t in project.tasks
+                                        if t.due is not None and t.state not in FINISHED],
         "target": project.target.isoformat() if project.target else None,
         "payout_bound": bool(project.account.get("payout_bound")),
         "archived": project.archived.to_dict() if project.archived else None,
     }
+
+
+def summary_at(seed: dict, today: date) -> dict:
+    """The summary on `today`: the seed with its overdue tasks (see workflow.is_overdue)."""
+    day = today.isoformat()  # ISO dates order as text
+    out = {k: v for k, v in seed.items() if k != "open_dues"}
+    out["overdue"] = [task_id for task_id, due in seed["open_dues"] if due < day]
+    return {k: out[k] for k in SUMMARY_KEYS}
+
+
+SUMMARY_KEYS = ("id", "store", "platform", "site", "sop", "owner", "status", "done", "total", "next_task",
+                "next_due", "overdue", "target", "payout_bound", "archived")
 
 
 def document_view(doc: Document, today: date) -> dict:

@@ -37,7 +37,7 @@ def board(
     repo = open_repo(ctx)
     lang = language(ctx, repo)
     today = actions.today(repo.config)
-    summaries = [views.project_summary(p, today) for p in chosen.select(repo.load_projects())]
+    summaries = views.summaries(repo, today, chosen)
     columns = [{"status": status, "label": status_label(status, lang),
                 "projects": [s for s in summaries if s["status"] == status]}
                for status in STATUSES if status_filter in (None, status)]

@@ -42,7 +42,7 @@ def status(
     lang = language(ctx, repo)
     today = actions.today(repo.config)
     if project_id is None:
-        summaries = [views.project_summary(p, today) for p in chosen.select(repo.load_projects())]
+        summaries = views.summaries(repo, today, chosen)
         if as_json:
             render.emit_json({"today": today.isoformat(), "projects": summaries})
         else:
