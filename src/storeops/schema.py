@@ -21,14 +21,22 @@ def platform_names() -> list[str]:
 
 
 @cache
-def validator(name: str):
-    """The compiled validator for a schema, or None when no such schema exists."""
-    import jsonschema
-
+def load(name: str):
+    """The schema as data, or None when no such schema exists."""
     path = schema_path(name)
     if not path.is_file():
         return None
-    schema = json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def validator(name: str):
+    """The compiled jsonschema validator for a schema, or None when no such schema exists."""
+    schema = load(name)
+    if schema is None:
+        return None
+    import jsonschema
+
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
@@ -46,6 +54,15 @@ PATTERN_WORDS = {
 def _unknown_fields(error) -> list[str]:
     allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
     return [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+
+
+@cache
+def quick_check(name: str):
+    """A fast valid-or-not function for a schema (see fastschema.py), or None."""
+    from storeops.fastschema import compile_schema
+
+    schema = load(name)
+    return None if schema is None else compile_schema(schema)
 
 
 def _message(error) -> str:
@@ -70,6 +87,9 @@ def _message(error) -> str:
 
 def errors(name: str, instance) -> list[tuple[tuple, str]]:
     """Every violation of schema `name` as (path into the document, message)."""
+    quick = quick_check(name)
+    if quick is not None and quick(instance):
+        return []  # valid: jsonschema would find nothing to say
     compiled = validator(name)
     if compiled is None:
         return []
