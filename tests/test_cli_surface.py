@@ -116,3 +116,60 @@ def test_completion_offers_projects_tasks_people_and_sops_without_heavy_imports(
     assert _complete(stores, "storeops advance mini-us vi", 3)[0] == ["video"]
     assert _complete(stores, "storeops assign mini-us video ca", 4)[0] == ["carol"]
     assert "amazon-us" in _complete(stores, "storeops new ama", 2)[0]
+
+
+def _imported_by(argv: list, modules: tuple, cwd=None) -> list:
+    code = ("import sys\nfrom storeops.cli.main import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+            f"print([m for m in {modules!r} if m in sys.modules], file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd)
+    return json.loads(result.stderr.strip().splitlines()[-1].replace("'", '"'))
+
+
+HEAVY = ("git", "jsonschema", "pyrage", "dateutil", "rich.table", "yaml")
+
+
+def test_help_and_version_import_nothing_heavy():
+    assert _imported_by(["--help"], HEAVY) == []
+    assert _imported_by(["--version"], HEAVY) == []
+    assert _imported_by(["status", "--help"], HEAVY) == []
+
+
+def test_status_reads_projects_without_validators_or_tables(stores, mini):
+    assert _imported_by(["-C", str(stores), "status", "--json"], HEAVY) == ["yaml"]
+
+
+def test_commands_do_not_pay_for_pydantic(stores, mini):
+    # typer builds a pydantic TypeAdapter per parameter; cli/coercion.py handles ours without it
+    from typer.core import _TyperParameter
+
+    if not getattr(_TyperParameter.get_runtime_param, "_storeops_plain", False):
+        pytest.skip("this typer does not coerce through get_runtime_param")
+    assert _imported_by(["-C", str(stores), "status", "--json"], ("pydantic",)) == []
+    assert _imported_by(["-C", str(stores), "check", "projects/mini-us.yaml"], ("pydantic",)) == []
+
+
+def test_plain_coercion_gives_what_typer_would():
+    import typer.main
+    from typer._coercion import build_runtime_param
+
+    from storeops.cli.coercion import _plain_for
+
+    command = typer.main.get_command(app)
+    params = list(command.params)
+    for sub in command.commands.values():
+        params += list(sub.params) + [p for s in getattr(sub, "commands", {}).values() for p in s.params]
+    checked = 0
+    for param in params:
+        plain = _plain_for(param.type_descriptor)
+        if plain is None:
+            continue
+        multi = param.multiple or param.nargs == -1
+        samples = [None, ("a", "b/c"), ()] if multi else [None, "x", "dir/file.yaml", "", True, False]
+        for value in samples:
+            if isinstance(value, bool) != (param.type_descriptor.annotation is bool) and value is not None:
+                continue
+            real = build_runtime_param(param.type_descriptor).coerce(value, param=param, ctx=None)
+            assert plain.coerce(value, param=param, ctx=None) == real, (param.name, value)
+            checked += 1
+    assert checked > 20

@@ -11,7 +11,10 @@ import typer
 from typer.core import TyperGroup
 
 from storeops import __version__
+from storeops.cli import coercion
 from storeops.cli.common import State, state
+
+coercion.install()
 
 
 class StoreopsGroup(TyperGroup):
