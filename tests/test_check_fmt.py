@@ -141,3 +141,21 @@ def test_canonical_file_round_trips_unchanged(stores, mini):
     before = path.read_text()
     assert run_cli("-C", str(stores), "fmt").exit_code == 0
     assert path.read_text() == before
+
+
+def test_a_relative_path_is_read_from_the_C_directory_like_git_does(stores, mini, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    edit(stores, mini, lambda t: t.replace("state: todo", "state: finished", 1))
+    result = run_cli("-C", str(stores), "check", "projects/mini-us.yaml", cwd=elsewhere)
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout.startswith("projects/mini-us.yaml:")
+    assert "1 problem(s)" in result.stderr
+    absolute = run_cli("-C", str(stores), "check", str(stores / "projects" / "mini-us.yaml"), cwd=elsewhere)
+    assert absolute.stdout == result.stdout
+
+
+def test_a_relative_C_directory_and_path_combine(stores, mini):
+    result = run_cli("-C", stores.name, "check", "projects/mini-us.yaml", cwd=stores.parent)
+    assert result.exit_code == 0, result.stderr
+    assert "ok: 1 project file(s)" in result.stderr

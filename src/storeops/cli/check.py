@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, open_repo
+from storeops.cli.common import JSON_OPTION, open_repo, user_path
 
 
 def check(
@@ -42,6 +42,7 @@ def check(
     from storeops.errors import UsageError
 
     repo = open_repo(ctx)
+    paths = [user_path(ctx, p) for p in paths or ()]
     if base is None:
         if require_signed:
             raise UsageError("--require-signed goes with --base REF")

@@ -39,6 +39,12 @@ def open_repo(ctx: typer.Context):
     return StoresRepo.open(state(ctx).directory or Path.cwd())
 
 
+def user_path(ctx: typer.Context, path: Path) -> Path:
+    """A path the user gave, read as git -C reads it: relative to -C DIR when given (absolute stays absolute)."""
+    directory = state(ctx).directory
+    return directory / path if directory is not None else path
+
+
 def language(ctx: typer.Context, repo=None) -> str:
     chosen = state(ctx).lang or os.environ.get("STOREOPS_LANG")
     if chosen in ("en", "zh"):
