@@ -9,6 +9,11 @@ storeops command and its baseline are both run as fresh Python or git
 processes, each several times after one warm-up run, and the median is kept.
 The storeops measured is this checkout's (src/ goes first on PYTHONPATH).
 Rows for commands that are not built yet say so instead of failing.
+
+This is the one harness: the history readers (log, timeline, report
+cycle-time) and remind that once had scripts of their own are rows here,
+timed the same way against the same repo. Rows without a target are
+figures to watch, not goals of issue 7.
 """
 
 from __future__ import annotations
@@ -257,6 +262,30 @@ def bench_advance(runner: Runner, repos: list[tuple[Path, dict]]) -> list[Timing
     return [Timing(statistics.median(r), r, 0, [0] * len(r)) for r in runs]
 
 
+def bench_history(runner: Runner, repo: Path, manifest: dict, built: set[str]) -> list[Row]:
+    """timeline PROJECT (one file's history) and report cycle-time (the whole history) against the
+    git log -p that reads the same history: figures to watch (no target in issue 7)."""
+    hot, rows = manifest["hot_project"], []
+    one_file = ["git", "log", "-p", "--", f"projects/{hot}.yaml"]
+    whole = ["git", "log", "-p", "--", "projects/"]
+    for name, command, baseline, baseline_name, needs in (
+            (f"timeline PROJECT --json ({manifest['hot_commits']:,} commits)", ("timeline", hot, "--json"),
+             one_file, "git log -p -- projects/<id>.yaml", "timeline"),
+            (f"report cycle-time --json ({manifest['commits']:,} commits)", ("report", "cycle-time", "--json"),
+             whole, "git log -p -- projects/", "report")):
+        row = Row(name, None, None, baseline_name, None, note="n/a (command not built yet)")
+        if needs in built:
+            try:
+                timings = runner.rounds({"git": Case(baseline), "storeops": Case(runner.storeops(*command))}, repo,
+                                        repeat=max(3, runner.repeat // 2))
+            except SystemExit as error:  # a failing command still leaves the other figures
+                row.note = f"failed: {error}"
+            else:
+                row.baseline, row.storeops, row.note = timings["git"].median, timings["storeops"].median, ""
+        rows.append(row)
+    return rows
+
+
 def run(args) -> dict:
     runner = Runner(args.repeat, args.quiet)
     workdir = Path(args.workdir).resolve() if args.workdir else Path(tempfile.mkdtemp(prefix="storeops-bench-"))
@@ -300,6 +329,9 @@ def run(args) -> dict:
             log_row.baseline = runner.time(["git", "log", "-p", "--", f"projects/{hot}.yaml"], repo).median
             log_row.storeops, log_row.note = attempt(lambda: runner.time(runner.storeops("log", hot), repo).median)
         rows.append(log_row)
+
+        runner.log("history readers ...")
+        rows += bench_history(runner, repo, manifest, built)
 
         remind_row = Row(f"remind{label}", None, None, "bare parse", 3.0, note="n/a (command not built yet)")
         if "remind" in built:
