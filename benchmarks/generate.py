@@ -47,7 +47,7 @@ from storeops.repo import CONFIG_FILE, config_text, project_text  # noqa: E402
 from storeops.sop import Sop, instantiate, load_library, plan_dues  # noqa: E402
 from storeops.workflow import FINISHED, advance, dependency_order  # noqa: E402
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MANIFEST = "storeops-bench.json"  # kept in .git/, so it is no part of the repo's content
 HOT_COMMITS = 1000
 
@@ -266,11 +266,11 @@ def _new_project(rng, index: int, sop: Sop, config: Config, start: date, target_
         sop, project_id=f"{brand}-{sop.id}-{site}-{index:05d}", store=f"{brand.title()} {category.split('-')[0].title()} "
         f"{site.upper()} {index}", owner=rng.choice(OPS), site=site, start=start,
         target=start + timedelta(days=target_days), category=category,
-        entity=rng.choice(ENTITIES).format(brand.title()), config=config)
+        entity=rng.choice(ENTITIES).format(f"{brand.title()} {index}"), config=config)  # one entity per store (check: isolation)
     return dataclasses.replace(
         project,
         account=dict(project.account, login_email=f"ops+{project.id}@agency.example"),
-        isolation=dict(project.isolation, network=f"proxy-{site}-{index % 97:02d}", device=f"vps-{index % 211:03d}"),
+        isolation=dict(project.isolation, network=f"proxy-{site}-{index % 97:02d}", device=f"vps-{index:05d}"),
     )
 
 
