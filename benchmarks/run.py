@@ -7,6 +7,8 @@
 Every figure times whole processes (what a user or cron waits for): the
 storeops command and its baseline are both run as fresh Python or git
 processes, each several times after one warm-up run, and the median is kept.
+Python keeps bytecode (under the work dir) whatever PYTHONDONTWRITEBYTECODE
+says, as an installed storeops has it.
 The storeops measured is this checkout's (src/ goes first on PYTHONPATH).
 Rows for commands that are not built yet say so instead of failing.
 
@@ -108,9 +110,13 @@ class Row:
 
 
 class Runner:
-    def __init__(self, repeat: int, quiet: bool):
+    def __init__(self, repeat: int, quiet: bool, pycache: Path):
         self.repeat, self.quiet = repeat, quiet
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("STOREOPS_")}
+        # bytecode kept (as an installed package has it), in the work dir so that src/ stays clean;
+        # with PYTHONDONTWRITEBYTECODE=1 every run would compile storeops' sources again
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+        self.env["PYTHONPYCACHEPREFIX"] = str(pycache)
         self.env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
         self.env["NO_COLOR"] = "1"
 
@@ -287,9 +293,9 @@ def bench_history(runner: Runner, repo: Path, manifest: dict, built: set[str]) -
 
 
 def run(args) -> dict:
-    runner = Runner(args.repeat, args.quiet)
     workdir = Path(args.workdir).resolve() if args.workdir else Path(tempfile.mkdtemp(prefix="storeops-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    runner = Runner(args.repeat, args.quiet, workdir / "pycache")
     began = time.perf_counter()
     rows: list[Row] = []
     try:
@@ -343,7 +349,7 @@ def run(args) -> dict:
         if big_repo is not None:
             big_label = f" (N={BIG:,})"
             runner.log(f"reads at N={BIG:,} ...")
-            big_runner = Runner(max(3, args.repeat // 2), runner.quiet)
+            big_runner = Runner(max(3, args.repeat // 2), runner.quiet, workdir / "pycache")
             bench_reads(big_runner, big_repo, big_label, rows)
             rss_at = big_label
             rss_row = next(r for r in rows if r.name == f"status --json{big_label}, no cache")

@@ -44,7 +44,7 @@ def test_advance_target_can_go_back_and_forth(tmp_path):
 
 
 def test_harness_finds_the_commands_that_exist(tmp_path):
-    runner = run.Runner(repeat=1, quiet=True)
+    runner = run.Runner(repeat=1, quiet=True, pycache=tmp_path / "pycache")
     built = run.commands_built(runner, tmp_path)
     assert {"status", "check", "advance", "new"} <= built
 
