@@ -163,6 +163,10 @@ SEGMENT_CASES = [
     "a: 'x\nb: y'\n",                      # a quoted scalar spanning what looks like a key
     "a: [1,\n2]\n",
     "# comment\na: 1\n",
+    "# modeline\n# another\na: 1\nb:\n- x\n",
+    "# only a comment\n",
+    "# comment\n- 1\n",
+    "# comment\n\na: 1\n",
     "---\na: 1\n",
     "a:\n  - 1\n- 2\n",
     "- 1\n",
@@ -201,3 +205,13 @@ def test_log_reads_documents_rejections_and_archive_from_hand_edits(stores, mini
         "document licence-scan added",
     ]
     assert [e["action"] for e in log_json(stores, mini)[:4]] == ["archive", "reject", "attach", "attach"]
+
+
+def test_project_files_are_read_by_segments_after_their_modeline(stores, mini):
+    from storeops.repo import PROJECT_MODELINE
+
+    text = (stores / "projects" / f"{mini}.yaml").read_text()
+    assert text.startswith(PROJECT_MODELINE)
+    parser = yamlio.SegmentParser()
+    assert parser.loads(text) == yamlio.loads(text)
+    assert parser._keys  # key by key (what makes a long history fast), not the whole-file fallback

@@ -429,8 +429,11 @@ class SegmentParser:
     def loads(self, text: str, source: str = "<text>") -> Any:
         if text.startswith("\ufeff"):
             text = text[1:]
+        body = text
+        while body.startswith("#"):  # leading comment lines (the schema modeline of project files)
+            body = body.partition("\n")[2]
         try:
-            return self._mapping(text)
+            return self._mapping(body)
         except (_Unusual, DataError):
             return loads(text, source)
 
