@@ -346,7 +346,15 @@ def walk(root: Path, project: str | None = None, select=None, own_path: bool = F
     any blob is read.
     """
     path_spec = f"{PROJECTS}{project}.yaml"
-    commits = read_commits(root, ["HEAD"], [path_spec if project and own_path else PROJECTS])
+    commits = None
+    if project:
+        # the file's own history is much faster to read than all of projects/; it is the whole story
+        # unless the file was renamed into (then the full read follows the rename back)
+        commits = read_commits(root, ["HEAD"], [path_spec])
+        if not own_path and commits and _renamed_into(root, commits[-1], path_spec):
+            commits = None
+    if commits is None:
+        commits = read_commits(root, ["HEAD"], [PROJECTS])
     followed = {path_spec} if project else None
     chosen: list[tuple[Commit, FileChange]] = []
     earlier: dict[str, str] = {}
@@ -378,6 +386,17 @@ def walk(root: Path, project: str | None = None, select=None, own_path: bool = F
                               new=versions.get(change.new_blob),
                               changes=tuple(file_changes(commit, change, versions))))
     return steps
+
+
+def _renamed_into(root: Path, oldest: Commit, path: str) -> bool:
+    """Whether the oldest commit of `path`'s own history moved another file there (seen alone, a rename is an add)."""
+    change = next((c for c in oldest.files if c.new_path == path), None)
+    if change is None:  # not seen in its own oldest commit: read it all to be safe
+        return True
+    if change.status != "A":  # an edit: nothing older to find (a shallow clone ends there)
+        return False
+    [commit] = read_commits(root, ["-1", oldest.sha], [PROJECTS]) or [oldest]
+    return any(c.new_path == path and c.status in "RC" for c in commit.files)
 
 
 def log(root: Path, config: Config, query: LogQuery) -> list[Event]:
