@@ -265,6 +265,8 @@ def _document(task_id: str, a: Document, b: Document, field: str, path: tuple, o
 
 
 def _rejections(old: Project, new: Project, out: list) -> None:
+    if old.rejections == new.rejections:  # most versions: the very same records (history reuses them)
+        return
     for k, rejection in enumerate(new.rejections):
         if rejection not in old.rejections:
             out.append(_rejection_change(rejection, "added", ("rejections", k)))

@@ -68,10 +68,13 @@ def _git_binary() -> str:
     return path
 
 
+# git's messages in English whatever the user's locale: we recognise some of them
+NEUTRAL_ENV = {"LC_ALL": "C", "LANGUAGE": ""}
+
+
 def run(root: Path, *args: str, input: str | bytes | None = None, check: bool = True,
         env: dict | None = None, text: bool = True) -> subprocess.CompletedProcess:
-    # git's messages in English whatever the user's locale: we recognise some of them
-    full_env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "", **(env or {})}
+    full_env = {**os.environ, **NEUTRAL_ENV, **(env or {})}
     try:
         proc = subprocess.run(
             [_git_binary(), "-C", str(root), *args],

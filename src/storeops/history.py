@@ -9,12 +9,15 @@ trailers only say whether storeops made the commit.
 
 from __future__ import annotations
 
+import codecs
+import os
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from storeops import gitcmd, yamlio
 from storeops.changes import Change, compare
@@ -70,39 +73,92 @@ class Commit:
         return self.sha[:9]
 
 
+def _log_args(revisions: list[str], paths: list[str], reverse: bool = False) -> list[str]:
+    return [*_NEUTRAL, "log", "-z", f"--format={_FORMAT}", "--raw", "--no-abbrev", "-M", "--diff-merges=first-parent",
+            "--full-history", "--no-color", "--encoding=UTF-8", *(["--reverse"] if reverse else []),
+            *revisions, "--", *paths]
+
+
 def read_commits(root: Path, revisions: list[str], paths: list[str], reverse: bool = False) -> list[Commit]:
     """Commits reachable from `revisions` that touch `paths`, with their changed files (one git process)."""
-    args = ["log", "-z", f"--format={_FORMAT}", "--raw", "--no-abbrev", "-M", "--diff-merges=first-parent",
-            "--full-history", "--no-color", "--encoding=UTF-8"]
-    if reverse:
-        args.append("--reverse")
-    proc = gitcmd.run(root, *_NEUTRAL, *args, *revisions, "--", *paths, check=False, text=False)
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace")
-        if revisions == ["HEAD"] and ("does not have any commits" in message or "bad revision 'HEAD'" in message
-                                      or "bad default revision" in message):
-            return []  # a repository without commits has no history yet
-        raise gitcmd.GitFailed(["log"], message)
+    proc = gitcmd.run(root, *_log_args(revisions, paths, reverse), check=False, text=False)
+    _log_failed(proc.returncode, proc.stderr, revisions)
     return parse_log(proc.stdout.decode("utf-8", "replace"))
 
 
+def _log_failed(code: int, stderr: bytes, revisions: list[str]) -> None:
+    if code == 0:
+        return
+    message = stderr.decode("utf-8", "replace")
+    if revisions == ["HEAD"] and ("does not have any commits" in message or "bad revision 'HEAD'" in message
+                                  or "bad default revision" in message):
+        return  # a repository without commits has no history yet
+    raise gitcmd.GitFailed(["log"], message)
+
+
+_CHUNK = 1 << 16
+
+
+def stream_commits(root: Path, revisions: list[str], paths: list[str]) -> Iterator[list[Commit]]:
+    """read_commits in batches, as git lists them: the caller's work on one batch overlaps git's on the next."""
+    with tempfile.TemporaryFile() as stderr:
+        proc = subprocess.Popen([gitcmd._git_binary(), "-C", str(root), *_log_args(revisions, paths)],
+                                stdout=subprocess.PIPE, stderr=stderr, env={**os.environ, **gitcmd.NEUTRAL_ENV})
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        tokens: list[str] = []
+        pending = ""
+        try:
+            while True:
+                chunk = proc.stdout.read1(_CHUNK)
+                parts = (pending + decoder.decode(chunk, final=not chunk)).split("\0")
+                pending = parts.pop() if chunk else ""
+                tokens += parts
+                commits, used = _records(tokens, final=not chunk)
+                del tokens[:used]
+                if commits:
+                    yield commits
+                if not chunk:
+                    break
+        finally:
+            proc.stdout.close()
+            proc.wait()
+        stderr.seek(0)
+        _log_failed(proc.returncode, stderr.read(), revisions)
+
+
 def parse_log(stream: str) -> list[Commit]:
-    tokens = stream.split("\0")
+    return _records(stream.split("\0"), final=True)[0]
+
+
+def _records(tokens: list[str], final: bool) -> tuple[list[Commit], int]:
+    """The commits in `tokens` and how many tokens they used; unless `final`, a record that reaches the end
+    of the tokens may go on in the next part of the stream, so it is left (with what follows) for then."""
     commits: list[Commit] = []
-    i = 0
+    i = used = 0
     while i < len(tokens):
         token = tokens[i].lstrip("\n")
         if not token.startswith("\x1e"):
             i += 1
+            used = i if final else used
             continue
+        if not final and i + _FIELDS >= len(tokens):
+            break
         head = [token[1:]] + tokens[i + 1:i + _FIELDS]
-        files, i = parse_raw(tokens, i + _FIELDS)
+        try:
+            files, end = parse_raw(tokens, i + _FIELDS)
+        except IndexError:  # a raw entry whose paths are still to come
+            if final:
+                raise
+            break
+        if not final and end >= len(tokens):
+            break
         sha, parents, name, email, when, subject, actions, _projects = head
         commits.append(Commit(sha=sha, parents=tuple(parents.split()), author_name=name, author_email=email,
                               date=datetime.fromisoformat(when), subject=subject,
                               actions=tuple(a.strip() for a in actions.split(",") if a.strip()),
                               files=tuple(files)))
-    return commits
+        i = used = end
+    return commits, (len(tokens) if final else used)
 
 
 def parse_raw(tokens: list[str], i: int = 0) -> tuple[list[FileChange], int]:
@@ -346,46 +402,53 @@ def walk(root: Path, project: str | None = None, select=None, own_path: bool = F
     any blob is read.
     """
     path_spec = f"{PROJECTS}{project}.yaml"
-    commits = None
-    if project:
-        # the file's own history is much faster to read than all of projects/; it is the whole story
-        # unless the file was renamed into (then the full read follows the rename back)
-        commits = read_commits(root, ["HEAD"], [path_spec])
-        if not own_path and commits and _renamed_into(root, commits[-1], path_spec):
-            commits = None
-    if commits is None:
-        commits = read_commits(root, ["HEAD"], [PROJECTS])
-    followed = {path_spec} if project else None
-    chosen: list[tuple[Commit, FileChange]] = []
-    earlier: dict[str, str] = {}
-    for commit in commits:
-        for change in commit.files:
-            if not (is_project_path(change.new_path) or is_project_path(change.old_path)):
-                continue
-            if change.new_blob and change.old_blob and not commit.is_merge:
-                earlier.setdefault(change.new_blob, change.old_blob)
-            if followed is not None:
-                if change.new_path not in followed and change.old_path not in followed:
-                    continue
-                if change.status == "R":
-                    followed.add(change.old_path)  # the project's history before a rename
-            if select is None or select(commit):
-                chosen.append((commit, change))
     steps: list[Step] = []
     with Blobs(root) as blobs:
         versions = Versions(blobs)
-        versions.earlier = earlier
-        names: list[str] = []
-        for commit, change in chosen:
-            names += [change.old_blob, change.new_blob]
-            if commit.is_merge:
-                names += [f"{parent}:{change.path}" for parent in commit.parents[1:]]
-        versions.load(names)
+        chosen = None
+        if project:
+            # the file's own history is much faster to read than all of projects/; it is the whole story
+            # unless the file was renamed into (then the full read follows the rename back)
+            chosen, oldest = _choose(root, path_spec, path_spec, select, versions)
+            if not own_path and oldest is not None and _renamed_into(root, oldest, path_spec):
+                chosen = None
+        if chosen is None:
+            chosen, _ = _choose(root, PROJECTS, path_spec if project else None, select, versions)
         for commit, change in chosen:
             steps.append(Step(commit=commit, path=change.path, project=_project_id(change, versions),
                               new=versions.get(change.new_blob),
                               changes=tuple(file_changes(commit, change, versions))))
     return steps
+
+
+def _choose(root: Path, paths: str, followed_path: str | None, select, versions: Versions):
+    """The (commit, change) pairs of project files in the history of `paths` (only those of `followed_path`,
+    back through its renames, when given), each batch's blobs read and parsed while git lists the next;
+    and the oldest commit listed."""
+    followed = {followed_path} if followed_path else None
+    chosen: list[tuple[Commit, FileChange]] = []
+    oldest = None
+    for batch in stream_commits(root, ["HEAD"], [paths]):
+        names: list[str] = []
+        for commit in batch:
+            oldest = commit
+            for change in commit.files:
+                if not (is_project_path(change.new_path) or is_project_path(change.old_path)):
+                    continue
+                if change.new_blob and change.old_blob and not commit.is_merge:
+                    versions.earlier.setdefault(change.new_blob, change.old_blob)
+                if followed is not None:
+                    if change.new_path not in followed and change.old_path not in followed:
+                        continue
+                    if change.status == "R":
+                        followed.add(change.old_path)  # the project's history before a rename
+                if select is None or select(commit):
+                    chosen.append((commit, change))
+                    names += [change.old_blob, change.new_blob]
+                    if commit.is_merge:
+                        names += [f"{parent}:{change.path}" for parent in commit.parents[1:]]
+        versions.load(names)
+    return chosen, oldest
 
 
 def _renamed_into(root: Path, oldest: Commit, path: str) -> bool:

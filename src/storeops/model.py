@@ -450,7 +450,7 @@ class Project:
 
     @classmethod
     def from_dict(cls, d: Any, memo: dict | None = None) -> Project:
-        """`memo` (reading many versions of one file): reuse the Task built from the very same dict."""
+        """`memo` (reading many versions of one file): reuse the Task or Rejection built from the very same dict."""
         path: tuple = ()
         if not isinstance(d, dict):
             raise FieldError(path, f"a project file is a mapping of fields, got {_describe(d)}")
@@ -477,7 +477,8 @@ class Project:
             account=_fixed(d, "account", ACCOUNT_KEYS, path),
             isolation=_fixed(d, "isolation", ISOLATION_KEYS, path),
             compliance=_flat(d, "compliance", path),
-            rejections=_records(d, "rejections", path, Rejection.from_dict),
+            rejections=_records(d, "rejections", path,
+                                Rejection.from_dict if memo is None else _memoized(Rejection.from_dict, memo)),
             secrets={k: dict(v) for k, v in secrets.items()},
             notes=_get(d, "notes", (str, type(None)), path, None),
             archived=None if archived is None else Archived.from_dict(archived, ("archived",)),

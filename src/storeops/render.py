@@ -170,6 +170,8 @@ def table(headers: list[str], rows: list[list[Any]], styles: list[str | None] | 
 
 
 def _width(text: str) -> int:
+    if text.isascii():  # most cells: one column per character
+        return len(text)
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
