@@ -1,4 +1,5 @@
-"""Plain coercion for text and path parameters, so that a command does not import pydantic.
+"""Plain coercion for text and path parameters, so that a command does not import pydantic
+(and typer's signatures read once: start-up work every command pays).
 
 Recent typer releases coerce every parameter value through a pydantic
 TypeAdapter, built on first use: the first option processed imports pydantic,
@@ -46,11 +47,34 @@ class _Plain:
 
 
 def install() -> None:
-    """Make typer use the plain coercion for text, path and flag parameters (help options included).
+    """Make typer use the plain coercion for text, path and flag parameters (help options included),
+    and read each command function's signature once (see _read_signatures_once)."""
+    _read_signatures_once()
+    _plain_coercion()
 
-    Wraps typer's lazy `get_runtime_param` in this process; a typer without
-    it is left alone.
-    """
+
+def _read_signatures_once() -> None:
+    """typer reads every command function's parameters twice while it builds the commands (once for the
+    options, once for the call), each time evaluating the annotations: a fifth of `storeops --help`.
+    The answer is read, never changed, so the second read can reuse the first."""
+    import typer.main
+
+    original = getattr(typer.main, "get_params_from_function", None)
+    if original is None or getattr(original, "_storeops_once", False):
+        return
+    read: dict = {}
+
+    def get_params_from_function(func):
+        if func not in read:
+            read[func] = original(func)
+        return read[func]
+
+    get_params_from_function._storeops_once = True
+    typer.main.get_params_from_function = get_params_from_function
+
+
+def _plain_coercion() -> None:
+    """Wraps typer's lazy `get_runtime_param` in this process; a typer without it is left alone."""
     try:
         from typer.core import _TyperParameter
     except ImportError:
