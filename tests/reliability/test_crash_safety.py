@@ -218,6 +218,31 @@ def test_two_hundred_kills(stores, monkeypatch, capsys):
             print(f"  {count:4d}  {' / '.join(key)}")
 
 
+@pytest.mark.parametrize("point", faults.POINTS)
+def test_a_writer_killed_on_the_plumbing_path_leaves_old_or_new_and_the_next_command_recovers(
+        stores, monkeypatch, point):
+    # no commit hooks here (the loop above installs some): storeops commits with plumbing, not git commit
+    add_mini_sop(stores)
+    target = new_mini(stores, "plumb-a")
+
+    def porcelain(*args):
+        raise AssertionError("took git commit")
+
+    monkeypatch.setattr(gitcmd, "_commit_porcelain", porcelain)  # also in the forked writer
+    before = project_file(stores, target).read_text()
+    argv, after = _operation(before, target, 0)
+    assert _crash(stores, argv, point, random.Random(1), 0) == -signal.SIGKILL
+    now = project_file(stores, target).read_text()
+    assert now in (before, after), point
+    assert run_cli("-C", str(stores), "status").exit_code == 0
+    next_argv, next_after = _operation(now, target, 1)
+    _recover(stores, next_argv, monkeypatch)
+    assert project_file(stores, target).read_text() == next_after
+    assert git(stores, "show", f"HEAD:projects/{target}.yaml") == next_after
+    assert git(stores, "status", "--porcelain") == ""
+    assert_repo_sound(stores)
+
+
 def test_the_lock_is_released_by_the_kernel_when_its_holder_dies(stores, mini):
     argv, _ = _operation(project_file(stores, mini).read_text(), mini, 0)
     assert _crash(stores, argv, "before-add", random.Random(1), 0) == -signal.SIGKILL
