@@ -47,7 +47,7 @@ from storeops.repo import CONFIG_FILE, config_text, project_text  # noqa: E402
 from storeops.sop import Sop, instantiate, load_library, plan_dues  # noqa: E402
 from storeops.workflow import FINISHED, advance, dependency_order  # noqa: E402
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MANIFEST = "storeops-bench.json"  # kept in .git/, so it is no part of the repo's content
 HOT_COMMITS = 1000
 
@@ -270,7 +270,7 @@ def _new_project(rng, index: int, sop: Sop, config: Config, start: date, target_
     return dataclasses.replace(
         project,
         account=dict(project.account, login_email=f"ops+{project.id}@agency.example"),
-        isolation=dict(project.isolation, network=f"proxy-{site}-{index % 97:02d}", device=f"vps-{index:05d}"),
+        isolation=dict(project.isolation, network=f"proxy-{site}-{index:05d}", device=f"vps-{index:05d}"),
     )
 
 
