@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -290,8 +291,14 @@ class StoresRepo:
 
     def _sweep_temp_files(self) -> None:
         """Remove temp files of writers that died before their rename (we hold the lock: none is live)."""
-        pattern = f".*.yaml{TEMP_MARK}*.tmp"
+        pattern = re.compile(rf"\..*\.yaml{re.escape(TEMP_MARK)}.*\.tmp")  # as mkstemp names them in atomic_write
         for folder in (self.root, self.projects_dir):
-            for leftover in folder.glob(pattern):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+            try:
+                # names only: a glob builds a Path per entry, at 10,000 projects a cost every write paid
+                names = os.listdir(folder)
+            except OSError:
+                continue
+            for name in names:
+                if name.startswith(".") and pattern.fullmatch(name):
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(folder, name))
