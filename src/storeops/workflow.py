@@ -197,3 +197,18 @@ def task_problems(project: Project, task: Task) -> list[tuple[str, str, str]]:
 
 def is_overdue(task: Task, today: date) -> bool:
     return task.due is not None and task.due < today and task.state not in FINISHED
+
+
+def document_gaps(task: Task, today: date) -> list[tuple[str, str]]:
+    """(document id, what is wrong) for each required document not attached, or expired by today.
+
+    A warning rather than a refusal: teams that keep scans outside the repo still move on.
+    """
+    gaps = []
+    for doc in task.documents:
+        expires = doc.expires()
+        if doc.file is None and not doc.optional:
+            gaps.append((doc.id, "is not attached"))
+        elif doc.file is not None and expires is not None and expires < today:
+            gaps.append((doc.id, f"expired on {expires.isoformat()}"))
+    return gaps

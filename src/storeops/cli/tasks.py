@@ -31,11 +31,16 @@ def advance(
     from storeops import actions, render
     from storeops.errors import UsageError
     from storeops.model import STATES
+    from storeops.workflow import document_gaps
 
     if to is not None and to not in STATES:
         raise UsageError(f"--to {to!r} is not a state", hint="one of " + ", ".join(STATES))
-    old, new = actions.advance(open_repo(ctx), project_id, task_id, to, note)
+    repo = open_repo(ctx)
+    old, new = actions.advance(repo, project_id, task_id, to, note)
     render.message(f"{project_id}: {task_id} {old.state} → {new.state}")
+    if new.state in ("submitted", "done"):
+        for doc, gap in document_gaps(new, actions.today(repo.config)):
+            render.warn(f"{task_id}: document {doc} {gap}; storeops attach {project_id} FILE --task {task_id} --doc {doc}")
 
 
 def assign(
