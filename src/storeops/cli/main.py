@@ -129,7 +129,7 @@ def _unwrapped_examples(text: str) -> str:
     for paragraph in text.split("\n\n"):
         lines = paragraph.split("\n")
         indented = [i for i, line in enumerate(lines) if line.startswith("  ")]
-        if indented and paragraph.lstrip("\n")[:2] != "\b" and indented == list(range(indented[0], len(lines))):
+        if indented and not paragraph.lstrip("\n").startswith("\b") and indented == list(range(indented[0], len(lines))):
             head = lines[: indented[0]]
             if head:
                 out.append("\n".join(head))
