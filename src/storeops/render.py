@@ -114,16 +114,16 @@ def table(headers: list[str], rows: list[list[Any]], styles: list[str | None] | 
         return
     if title:
         out(title)
-    widths = [max([len(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     lines = [headers] + cells
     for row in lines:
         out("  ".join(_pad(c, widths[i]) for i, c in enumerate(row)).rstrip())
 
 
 def _width(text: str) -> int:
-    import unicodedata
+    from storeops.textcells import cell_width
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return cell_width(text)
 
 
 def _pad(text: str, width: int) -> str:
