@@ -80,12 +80,22 @@ def valid_approval(task: Task):
     return next((a for a in task.approvals if a.role == task.requires_approval and a.by != task.assignee), None)
 
 
+def allowed_targets(task: Task) -> set[str]:
+    """The states `task` may move to from where it is, by its own rules (dependencies aside)."""
+    targets = set(ALLOWED[task.state])
+    if not task.optional:
+        targets.discard("skipped")
+    if task.requires_approval and task.state != "submitted":
+        targets.discard("done")  # a gate is passed from submitted, with an approval
+    return targets
+
+
 def transition_problem(project: Project, task: Task, to: str) -> str | None:
     """Why `task` may not move to `to`, or None when it may."""
     if to == task.state:
         return f"{task.id} is already {to}"
     if to not in ALLOWED[task.state]:
-        allowed = ", ".join(sorted(ALLOWED[task.state]))
+        allowed = ", ".join(sorted(allowed_targets(task)))
         return f"{task.id} cannot go {task.state} → {to} (from {task.state}: {allowed})"
     if to == "skipped" and not task.optional:
         return f"{task.id} is not optional and cannot be skipped"

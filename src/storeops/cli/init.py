@@ -34,7 +34,7 @@ def init(
       storeops init stores --forge github
       storeops init --example demo
     """
-    from storeops import render
+    from storeops import messages, render
 
     base = state(ctx).directory or Path.cwd()
     if example is not None:
@@ -57,6 +57,7 @@ def init(
         if forge not in FORGES:
             raise typer.BadParameter(f"use {' or '.join(FORGES)}", param_hint="--forge")
     config = init_repo(target, team=name, timezone=timezone, language=language)
+    messages.team_chose(config.language)
     if forge is not None:
         from storeops.forge import write_forge
         from storeops.repo import StoresRepo

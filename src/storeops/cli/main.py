@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from typer.core import TyperGroup
 
-from storeops import __version__
+from storeops import __version__, messages
 from storeops.cli.common import State, state
 
 
@@ -20,6 +20,7 @@ class StoreopsGroup(TyperGroup):
     def invoke(self, ctx):
         from storeops.errors import StoreopsError
 
+        messages.choose(None)  # until the global options are read (in-process runs share the module)
         try:
             return super().invoke(ctx)
         except StoreopsError as error:
@@ -27,9 +28,9 @@ class StoreopsGroup(TyperGroup):
                 raise
             from storeops import render
 
-            render.error(render.clean(error.message))
+            render.error(error.message)
             if error.hint:
-                render.message(f"hint: {render.clean(error.hint)}", "dim")
+                render.hint(error.hint)
             ctx.exit(error.exit_code)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
@@ -40,8 +41,8 @@ class StoreopsGroup(TyperGroup):
                 ctx.exit(0)
             from storeops import render
 
-            render.error(f"unexpected error: {type(error).__name__}: {render.clean(error)}")
-            render.message("hint: rerun with --debug for the traceback, and report it", "dim")
+            render.error(f"unexpected error: {type(error).__name__}: {error}")
+            render.hint("rerun with --debug for the traceback, and report it")
             ctx.exit(70)
         except KeyboardInterrupt:
             sys.stderr.write("interrupted\n")
@@ -98,6 +99,14 @@ def main_options(
     if lang is not None and lang not in ("en", "zh"):
         raise typer.BadParameter("use en or zh", param_hint="--lang")
     current.lang = lang
+    messages.choose(lang or messages.requested(), lambda: _team_language(directory))
+
+
+def _team_language(directory: Path | None) -> str | None:
+    """storeops.yaml's language, for messages printed before (or without) a command opening the repo."""
+    from storeops.repo import StoresRepo, find_root
+
+    return StoresRepo(find_root(directory or Path.cwd())).config.language
 
 
 def _register() -> None:
