@@ -43,10 +43,16 @@ def init(
         if path is not None:
             raise typer.BadParameter("give either PATH or --example PATH, not both")
         target = base / example
-        count = build_example(target)
+        built = build_example(target)
         _install_hook(target)
-        render.message(f"example stores repo with {count} projects in {target}")
+        render.message(f"example stores repo with {built.projects} projects in {target}")
         render.message(f"try: storeops -C {example} status")
+        opening = f"storeops -C {example} open acme-amazon-us bank-statement -o statement.pdf"
+        if built.own_key:
+            render.message(f"you joined its team with your own age key: {opening}", "dim")
+        elif built.you is not None:
+            render.message(f"your demo key is in {built.keys}: STOREOPS_IDENTITY={built.keys / built.you}.txt "
+                           f"{opening}", "dim")
         return
     from storeops.initrepo import init_repo
 
