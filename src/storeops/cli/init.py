@@ -13,7 +13,7 @@ from storeops.cli.common import state
 def init(
     ctx: typer.Context,
     path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Folder to initialise (default: here)."),
-    name: Optional[str] = typer.Option(None, "--name", help="Team name (default: the folder's name)."),
+    name: Optional[str] = typer.Option(None, "--name", metavar="TEAM", help="Team name (default: the folder's name)."),
     timezone: str = typer.Option("UTC", "--timezone", metavar="TZ", help="IANA timezone, e.g. Asia/Shanghai."),
     language: str = typer.Option("en", "--language", metavar="en|zh", help="Interface language."),
     example: Optional[Path] = typer.Option(
@@ -23,9 +23,9 @@ def init(
         None, "--forge", metavar="github|gitlab", help="Also write CI for pull requests and CODEOWNERS."
     ),
 ) -> None:
-    """Make a folder a stores repo: storeops.yaml, projects/, attachments/, sop/.
+    """Make a folder a stores repo, with you as its admin.
 
-    Runs `git init` if needed, registers you (git user.name/user.email) as the
+    Writes storeops.yaml, projects/, attachments/ and sop/. Runs `git init` if needed, registers you (git user.name/user.email) as the
     first person with the admin role, registers the merge driver for project
     files in this clone, and commits.
 

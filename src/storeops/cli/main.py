@@ -109,6 +109,15 @@ def _team_language(directory: Path | None) -> str | None:
     return StoresRepo(find_root(directory or Path.cwd())).config.language
 
 
+def _plain_argument_help() -> None:
+    """Show arguments as their metavar alone (`PROJECT`), not typer's `PROJECT <str>`: the name says what goes there."""
+    from typer.core import TyperArgument
+
+    shown = getattr(TyperArgument, "display_type_rich", None)
+    if shown is not None:  # typer releases before 0.16 print no type, and have no such method
+        TyperArgument.display_type_rich = lambda self, ctx: None if self.metavar else shown(self, ctx)
+
+
 def _register() -> None:
     """Each module under storeops/cli/ with a `register(app)` adds its commands, in ORDER."""
     import importlib
@@ -148,6 +157,7 @@ def _unwrapped_examples(text: str) -> str:
     return "\n\n".join(out)
 
 
+_plain_argument_help()
 _register()
 
 

@@ -17,11 +17,11 @@ def advance(
         None, "--to", metavar="STATE",
         help="Target state: in_progress, submitted, done, rejected, blocked, skipped, todo.",
     ),
-    note: Optional[str] = typer.Option(None, "--note", help="A note kept on the task."),
+    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="A note kept on the task."),
 ) -> None:
-    """Move a task one step (todo → in_progress → submitted → done), or --to a state.
+    """Move a task one step along its workflow, or --to a state.
 
-    Refuses when dependencies are not done, the move is not allowed, or a gated
+    The steps are todo → in_progress → submitted → done. Refuses when dependencies are not done, the move is not allowed, or a gated
     task has no approval yet.
 
     Examples:
