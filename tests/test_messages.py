@@ -196,3 +196,13 @@ def test_every_template_still_matches_what_the_code_says(english):
             if len(fragment) >= 8:
                 assert fragment in source, fragment
 
+
+
+def test_a_path_ending_a_template_does_not_swallow_the_words_after_it():
+    assert messages.say("wrote sop/x.yaml", "zh") == "已写入 sop/x.yaml"
+    assert messages.say("wrote sop/x.yaml; and something new", "zh") == "wrote sop/x.yaml; and something new"
+
+
+def test_init_names_your_roles(tmp_path):
+    result = run_cli("--lang", "zh", "init", str(tmp_path / "t"), "--timezone", "UTC")
+    assert result.stderr.splitlines()[-1] == "你是 alice（admin, lead）；下一步：storeops person add NAME --email E --role ops"

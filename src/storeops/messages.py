@@ -35,8 +35,14 @@ _KINDS: dict[str, tuple[str, Callable[[str], str]]] = {
     "status": ("|".join(STATUS), lambda v: STATUS[v]["zh"]),
     "alts": (r".+?", lambda v: v.replace(" or ", " 或 ")),
     "who": (_WORD, lambda v: "无人" if v == "nobody" else v),
+    "file": (r"\S+", str),  # a path ending a message: one word, so that the text after it is not taken along
+    "command": (r"storeops [^()]+", str),
+    "what": (r".+?", lambda v: _WHAT.get(v, v)),
     **{name: (_WORD, str) for name in ("id", "project", "task", "doc", "person", "role", "sop", "option", "email")},
 }
+
+_WHAT = {"project id": "项目 id", "document id": "资料 id", "SOP id": "SOP id", "platform (like amazon)": "平台（如 amazon）",
+         "site (like us)": "站点（如 us）", "category (like home-kitchen)": "类目（如 home-kitchen）"}
 
 WORDS = {
     "error": {"en": "error: ", "zh": "错误："},
@@ -81,7 +87,7 @@ ZH: dict[str, str] = {
     "tasks: {list}": "任务：{list}",
     "unknown SOP '{sop}'": "没有 SOP '{sop}'",
     "see `storeops sop list`": "见 `storeops sop list`",
-    "'{value}' is not a valid {what}": "'{value}' 不是有效的{what}",
+    "'{value}' is not a valid {what}": "'{value}' 不是有效的 {what}",
     "use lowercase letters, digits and '-', starting with a letter or digit":
         "只能用小写字母、数字和 '-'，并以字母或数字开头",
     "{option}: '{value}' is not a date": "{option}：'{value}' 不是日期",
@@ -197,12 +203,23 @@ ZH: dict[str, str] = {
     "nobody on the team holds the {role} role, which must approve {list} (storeops person add NAME --email E "
     "--role {role2})": "团队中没有人担任 {role} 角色，而 {list} 需要它审批（storeops person add NAME --email E --role {role2}）",
     "the plan ends {date}, after the target {date2}": "计划在 {date} 结束，晚于目标日期 {date2}",
-    "example stores repo with {n} projects in {path}": "示例 stores 仓库已建在 {path}，含 {n} 个项目",
+    "example stores repo with {n} projects in {file}": "示例 stores 仓库已建在 {file}，含 {n} 个项目",
     "try: {command}": "试试：{command}",
-    "wrote {path}": "已写入 {path}",
-    "initialised stores repo '{team}' in {path}": "已在 {path} 初始化 stores 仓库 '{team}'",
-    "you are {person} (admin); next: storeops person add NAME --email E --role ops":
-        "你是 {person}（管理员）；下一步：storeops person add NAME --email E --role ops",
+    "wrote {file}": "已写入 {file}",
+    "wrote {file}; edit it, bump `version`, then run `storeops check`":
+        "已写入 {file}；编辑它、更新 `version`，然后运行 `storeops check`",
+    "initialised stores repo '{team}' in {file}": "已在 {file} 初始化 stores 仓库 '{team}'",
+    "you are {person} ({roles}); next: storeops person add NAME --email E --role ops":
+        "你是 {person}（{roles}）；下一步：storeops person add NAME --email E --role ops",
+    "set {person}'s key": "已设置 {person} 的密钥",
+    "replaced {person}'s key": "已替换 {person} 的密钥",
+    "next: storeops rekey (re-encrypts existing documents and secrets to the new key)":
+        "下一步：storeops rekey（把已有资料和密钥项重新加密给新密钥）",
+    "next: storeops rekey (until then {person} can still decrypt documents at HEAD)":
+        "下一步：storeops rekey（在此之前 {person} 仍能解密 HEAD 中的资料）",
+    "schemas are up to date": "schema 已是最新",
+    "updated {n} schema file(s)": "已更新 {n} 个 schema 文件",
+    "copied {n} template(s) to {file}": "已复制 {n} 个模板到 {file}",
     "added {person} <{email}>": "已添加 {person} <{email}>",
     "added {person} <{email}> ({roles})": "已添加 {person} <{email}>（{roles}）",
     "removed {person}": "已移除 {person}",

@@ -72,7 +72,8 @@ def init(
             render.message(f"wrote {written}")
     _install_hook(target)
     render.message(f"initialised stores repo {config.team!r} in {target.resolve()}")
-    render.message(f"you are {config.people[0].name} (admin); next: storeops person add NAME --email E --role ops")
+    me = config.people[0]
+    render.message(f"you are {me.name} ({', '.join(me.roles)}); next: storeops person add NAME --email E --role ops")
 
 
 def _install_hook(root: Path) -> None:
