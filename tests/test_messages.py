@@ -206,3 +206,20 @@ def test_a_path_ending_a_template_does_not_swallow_the_words_after_it():
 def test_init_names_your_roles(tmp_path):
     result = run_cli("--lang", "zh", "init", str(tmp_path / "t"), "--timezone", "UTC")
     assert result.stderr.splitlines()[-1] == "你是 alice（admin, lead）；下一步：storeops person add NAME --email E --role ops"
+
+
+@pytest.mark.parametrize("english", sorted(messages.ZH))
+def test_chinese_templates_use_only_the_values_the_english_one_captures(english):
+    names = {name for _, name, _, _ in string.Formatter().parse(english) if name}
+    used = {name for _, name, _, _ in string.Formatter().parse(messages.ZH[english]) if name}
+    assert used <= names
+
+
+def test_missing_age_key_in_chinese(zh_repo, mini, tmp_path):
+    scan = tmp_path / "licence.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    result = cli(zh_repo, "attach", mini, str(scan), "--doc", "licence-scan")
+    assert result.exit_code == 2
+    first, hint = result.stderr.splitlines()
+    assert first.startswith("错误：无法加密 mini-us/licence-scan：它的可查看人（") and first.endswith("）都没有密钥")
+    assert hint == "提示：用 `storeops person key NAME --age-recipient age1...` 添加密钥"

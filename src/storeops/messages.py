@@ -73,6 +73,15 @@ ZH: dict[str, str] = {
         "这里有一个进行中的 git 合并，合并期间 git 不允许只提交单个文件",
     "finish the merge (git commit) or abort it (git merge --abort), then retry; storeops changed nothing":
         "先完成合并（git commit）或放弃合并（git merge --abort）再重试；storeops 没有做任何修改",
+    "git's lock file {path} is in the way: a git command is running in this repo, or one was killed and left it "
+    "behind": "git 的锁文件 {path} 挡住了：这个仓库里有 git 命令正在运行，或者有一个被中断后留下了它",
+    "if no git command is running here, delete it and retry: rm {paths} (storeops changed nothing)":
+        "如果这里没有 git 命令在运行，删除它后重试：rm {paths}（storeops 没有做任何修改）",
+    "git {op} failed: {reason}": "git {op} 失败：{reason}",
+    "this stores repo has no remote to sync with": "这个 stores 仓库没有可同步的远程仓库",
+    "git remote add origin URL (the team's shared repository)": "git remote add origin URL（团队共享的仓库）",
+    "uncommitted changes in {list}; nothing was synced": "{list} 有未提交的修改；没有同步任何内容",
+    "commit them (or git stash), then run storeops sync again": "先提交（或 git stash），再运行 storeops sync",
     "{path} is already a stores repo (storeops.yaml exists)": "{path} 已经是 stores 仓库（storeops.yaml 已存在）",
     "nothing to do; `storeops check` verifies it": "无需操作；可用 `storeops check` 检查它",
     "nothing to do; use `storeops check` to verify it": "无需操作；可用 `storeops check` 检查它",
@@ -170,6 +179,8 @@ ZH: dict[str, str] = {
     "no identity to decrypt with": "没有可用于解密的身份密钥",
     "run `storeops keygen` (writes {path}) or set STOREOPS_IDENTITY":
         "运行 `storeops keygen`（写入 {path}）或设置 STOREOPS_IDENTITY",
+    "{name} is not a reader of {what}; readers: {list}": "{name} 不是 {what} 的可查看人；可查看人：{list}",
+    "ask one of them, or an admin to add you with --readers": "请找其中一人，或请管理员用 --readers 加上你",
     "{path} already exists": "{path} 已存在",
     "pass --force to overwrite it": "用 --force 覆盖",
     "pass --force to replace it": "用 --force 替换",
@@ -317,9 +328,12 @@ def say(text: str, lang: str | None = None) -> str:
         return text
     # a location (`file:3:5: `) or field (`tasks[0].state: `) prefix stays: try the whole text, then each tail
     starts = [0] + [m.end() for m in re.finditer(r": ", text)]
-    for start in starts:
-        rest = _translated(text[start:])
-        if rest is not None:
-            return text[:start] + rest
+    try:
+        for start in starts:
+            rest = _translated(text[start:])
+            if rest is not None:
+                return text[:start] + rest
+    except (KeyError, IndexError, ValueError):  # a broken catalogue entry must not hide the message itself
+        pass
     return text
 
