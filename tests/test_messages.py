@@ -223,3 +223,12 @@ def test_missing_age_key_in_chinese(zh_repo, mini, tmp_path):
     first, hint = result.stderr.splitlines()
     assert first.startswith("错误：无法加密 mini-us/licence-scan：它的可查看人（") and first.endswith("）都没有密钥")
     assert hint == "提示：用 `storeops person key NAME --age-recipient age1...` 添加密钥"
+
+
+def test_archive_and_reopen_confirm_in_chinese(zh_repo, mini):
+    archived = cli(zh_repo, "archive", mini, "--outcome", "abandoned", "--reason", "budget moved")
+    assert (archived.exit_code, archived.stderr) == (0, "mini-us：已归档（已放弃）\n")
+    refused = cli(zh_repo, "advance", mini, "licence")
+    assert (refused.exit_code, refused.stderr) == (2, "错误：mini-us 已归档，只读\n提示：请先运行 storeops reopen mini-us\n")
+    reopened = cli(zh_repo, "reopen", mini)
+    assert reopened.exit_code == 0 and reopened.stderr.startswith("mini-us：已重新打开（原为 ")

@@ -20,7 +20,7 @@ import string
 from collections.abc import Callable
 from functools import lru_cache
 
-from storeops.labels import STATE, STATUS
+from storeops.labels import OUTCOME, STATE, STATUS
 
 _FORMATTER = string.Formatter()
 _WORD = r"[^\s'\",:()<>]+"
@@ -35,6 +35,7 @@ _KINDS: dict[str, tuple[str, Callable[[str], str]]] = {
     "status": ("|".join(STATUS), lambda v: STATUS[v]["zh"]),
     "alts": (r".+?", lambda v: v.replace(" or ", " 或 ")),
     "who": (_WORD, lambda v: "无人" if v == "nobody" else v),
+    "outcome": ("opened|abandoned|failed", lambda v: OUTCOME[v]["zh"]),
     "file": (r"\S+", str),  # a path ending a message: one word, so that the text after it is not taken along
     "command": (r"storeops [^()]+", str),
     "what": (r".+?", lambda v: _WHAT.get(v, v)),
@@ -211,6 +212,21 @@ ZH: dict[str, str] = {
     "{project}: {task} no due date, appointment {when}": "{project}：{task} 无截止日期，预约 {when}",
     "{project}: {task} approved by {person} ({role})": "{project}：{task} 已由 {person}（{role}）审批通过",
     "next: {command}": "下一步：{command}",
+    "{project}: {task} {state} → rejected ({reason})": "{project}：{task} {state} → 被驳回（{reason}）",
+    "evidence kept as {file}": "证据已保存为 {file}",
+    "advice: {text}": "建议：{text}",
+    "next: rework it, then `storeops advance {project} {task}` to start again":
+        "下一步：返工，然后运行 `storeops advance {project} {task}` 重新开始",
+    "{project}: archived ({outcome})": "{project}：已归档（{outcome}）",
+    "{project}: reopened (was {outcome} on {date})": "{project}：已重新打开（原为 {date} {outcome}）",
+    "{project} is already archived ({outcome} on {date})": "{project} 已归档（{date} {outcome}）",
+    "{project} is not archived": "{project} 没有归档",
+    "--reason '{value}' is not a rejection reason of {sop}": "--reason '{value}' 不是 {sop} 的驳回原因",
+    "reasons: {list}": "原因：{list}",
+    "--reason must say why the project ends": "--reason 必须说明项目结束的原因",
+    "would re-encrypt {n} item(s); nothing written": "将重新加密 {n} 项；没有写入任何内容",
+    "re-encrypted {n} item(s) in commit {commit}": "已在提交 {commit} 中重新加密 {n} 项",
+    "nothing to re-encrypt": "没有需要重新加密的内容",
     "nobody on the team holds the {role} role, which must approve {list} (storeops person add NAME --email E "
     "--role {role2})": "团队中没有人担任 {role} 角色，而 {list} 需要它审批（storeops person add NAME --email E --role {role2}）",
     "the plan ends {date}, after the target {date2}": "计划在 {date} 结束，晚于目标日期 {date2}",
