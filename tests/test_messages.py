@@ -232,3 +232,12 @@ def test_archive_and_reopen_confirm_in_chinese(zh_repo, mini):
     assert (refused.exit_code, refused.stderr) == (2, "错误：mini-us 已归档，只读\n提示：请先运行 storeops reopen mini-us\n")
     reopened = cli(zh_repo, "reopen", mini)
     assert reopened.exit_code == 0 and reopened.stderr.startswith("mini-us：已重新打开（原为 ")
+
+
+def test_the_language_ends_with_the_run(zh_repo, capsys):
+    from storeops import render
+
+    assert cli(zh_repo, "status", "nope").stderr.startswith("错误：")
+    render.warn("nobody on the team holds the finance role, which must approve bank "
+                "(storeops person add NAME --email E --role finance)")
+    assert capsys.readouterr().err.startswith("warning: nobody on the team holds the finance role")

@@ -18,9 +18,16 @@ class StoreopsGroup(TyperGroup):
     """The only place where exceptions become messages and exit codes."""
 
     def invoke(self, ctx):
+        # the language is chosen per run: in-process runs (tests, completion) share the module
+        messages.choose(None)
+        try:
+            return self._invoke_reporting_errors(ctx)
+        finally:
+            messages.choose(None)
+
+    def _invoke_reporting_errors(self, ctx):
         from storeops.errors import StoreopsError
 
-        messages.choose(None)  # until the global options are read (in-process runs share the module)
         try:
             return super().invoke(ctx)
         except StoreopsError as error:
