@@ -216,8 +216,9 @@ def _replan(w: _Writer, project: Project, sop, base: date, clock: _Clock) -> Pro
 
 
 def specimen_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF showing `lines` (ASCII) in Helvetica: small, valid, and plainly not a real document."""
+    """A one-page PDF showing `lines` in Helvetica: small, valid, and plainly not a real document."""
     def escaped(line: str) -> str:
+        line = line.encode("ascii", "replace").decode("ascii")  # the standard fonts have no CJK glyphs
         return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
     stream = "BT /F1 13 Tf 72 770 Td 20 TL " + " ".join(f"({escaped(line)}) '" for line in lines) + " ET"

@@ -20,7 +20,7 @@ import string
 from collections.abc import Callable
 from functools import lru_cache
 
-from storeops.labels import OUTCOME, STATE, STATUS
+from storeops.labels import OUTCOME, STATE
 
 _FORMATTER = string.Formatter()
 _WORD = r"[^\s'\",:()<>]+"
@@ -32,7 +32,6 @@ _KINDS: dict[str, tuple[str, Callable[[str], str]]] = {
     "date": (r"\d{4}-\d{2}-\d{2}", str),
     "state": (_STATE, lambda v: STATE[v]["zh"]),
     "states": (rf"(?:{_STATE})(?:, (?:{_STATE}))*", lambda v: "、".join(STATE[s]["zh"] for s in v.split(", "))),
-    "status": ("|".join(STATUS), lambda v: STATUS[v]["zh"]),
     "alts": (r".+?", lambda v: v.replace(" or ", " 或 ")),
     "who": (_WORD, lambda v: "无人" if v == "nobody" else v),
     "outcome": ("opened|abandoned|failed", lambda v: OUTCOME[v]["zh"]),
