@@ -45,3 +45,11 @@ def test_an_expired_document_is_named_with_its_expiry_date(stores, mini, act, tm
     result = advance(stores, mini, "bank")
     assert result.exit_code == 0, result.stderr
     assert "warning: bank: document bank-statement expired on 2020-01-31" in result.stderr
+
+
+def test_the_warning_speaks_chinese(stores, mini):
+    advance(stores, mini, "licence")
+    result = run_cli("--lang", "zh", "-C", str(stores), "advance", mini, "licence")
+    assert result.exit_code == 0, result.stderr
+    assert ("警告：licence: 资料 licence-scan 还没有附上；"
+            "storeops attach mini-us FILE --task licence --doc licence-scan") in result.stderr

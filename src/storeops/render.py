@@ -70,8 +70,11 @@ def emit_json(payload: dict) -> None:
     sys.stdout.write(_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
-def message(text: str, style: str = "") -> None:
-    """A message for the user on stderr (text is cleaned, not markup)."""
+def message(text: str, style: str = "", *, prefix: str = "") -> None:
+    """A message for the user on stderr, in the run's language (text is cleaned, not markup)."""
+    from storeops.messages import say, word
+
+    text = (word(prefix) if prefix else "") + say(text)
     text = "\n".join(clean(line) for line in text.split("\n"))
     if fancy(sys.stderr) and style:
         from rich.text import Text
@@ -82,11 +85,15 @@ def message(text: str, style: str = "") -> None:
 
 
 def warn(text: str) -> None:
-    message(f"warning: {text}", "yellow")
+    message(text, "yellow", prefix="warning")
 
 
 def error(text: str) -> None:
-    message(f"error: {text}", "bold red")
+    message(text, "bold red", prefix="error")
+
+
+def hint(text: str) -> None:
+    message(text, "dim", prefix="hint")
 
 
 def out(text: str = "") -> None:

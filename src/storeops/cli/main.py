@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from typer.core import TyperGroup
 
-from storeops import __version__
+from storeops import __version__, messages
 from storeops.cli.common import State, state
 
 
@@ -18,6 +18,14 @@ class StoreopsGroup(TyperGroup):
     """The only place where exceptions become messages and exit codes."""
 
     def invoke(self, ctx):
+        # the language is chosen per run: in-process runs (tests, completion) share the module
+        messages.choose(None)
+        try:
+            return self._invoke_reporting_errors(ctx)
+        finally:
+            messages.choose(None)
+
+    def _invoke_reporting_errors(self, ctx):
         from storeops.errors import StoreopsError
 
         try:
@@ -27,9 +35,9 @@ class StoreopsGroup(TyperGroup):
                 raise
             from storeops import render
 
-            render.error(render.clean(error.message))
+            render.error(error.message)
             if error.hint:
-                render.message(f"hint: {render.clean(error.hint)}", "dim")
+                render.hint(error.hint)
             ctx.exit(error.exit_code)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
@@ -40,8 +48,8 @@ class StoreopsGroup(TyperGroup):
                 ctx.exit(0)
             from storeops import render
 
-            render.error(f"unexpected error: {type(error).__name__}: {render.clean(error)}")
-            render.message("hint: rerun with --debug for the traceback, and report it", "dim")
+            render.error(f"unexpected error: {type(error).__name__}: {error}")
+            render.hint("rerun with --debug for the traceback, and report it")
             ctx.exit(70)
         except KeyboardInterrupt:
             sys.stderr.write("interrupted\n")
@@ -98,6 +106,23 @@ def main_options(
     if lang is not None and lang not in ("en", "zh"):
         raise typer.BadParameter("use en or zh", param_hint="--lang")
     current.lang = lang
+    messages.choose(lang or messages.requested(), lambda: _team_language(directory))
+
+
+def _team_language(directory: Path | None) -> str | None:
+    """storeops.yaml's language, for messages printed before (or without) a command opening the repo."""
+    from storeops.repo import StoresRepo, find_root
+
+    return StoresRepo(find_root(directory or Path.cwd())).config.language
+
+
+def _plain_argument_help() -> None:
+    """Show arguments as their metavar alone (`PROJECT`), not typer's `PROJECT <str>`: the name says what goes there."""
+    from typer.core import TyperArgument
+
+    shown = getattr(TyperArgument, "display_type_rich", None)
+    if shown is not None:  # typer releases before 0.16 print no type, and have no such method
+        TyperArgument.display_type_rich = lambda self, ctx: None if self.metavar else shown(self, ctx)
 
 
 def _register() -> None:
@@ -139,6 +164,7 @@ def _unwrapped_examples(text: str) -> str:
     return "\n\n".join(out)
 
 
+_plain_argument_help()
 _register()
 
 

@@ -16,14 +16,16 @@ person_app = typer.Typer(help="Manage the team: people, their emails and roles.\
 def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME", help="Short name used in projects (e.g. alice)."),
-    email: str = typer.Option(..., "--email", help="The email this person commits with (git user.email)."),
-    roles: List[str] = typer.Option([], "--role", help="ops, finance, legal, lead or admin; repeat for several."),
+    email: str = typer.Option(..., "--email", metavar="EMAIL", help="The email this person commits with (git user.email)."),
+    roles: List[str] = typer.Option([], "--role", metavar="ROLE", help="ops, finance, legal, lead or admin; repeat for several."),
     age_recipient: Optional[str] = typer.Option(None, "--age-recipient", metavar="age1...",
                                                 help="Their age public key (from `storeops keygen`)."),
     ssh_key: Optional[str] = typer.Option(None, "--ssh-key", metavar='"ssh-ed25519 ..."',
                                           help="Or their SSH public key (ssh-ed25519 or ssh-rsa)."),
 ) -> None:
-    """Add a person to the team, optionally with the public key documents are encrypted to.
+    """Add a person to the team, with roles and a key.
+
+    The key (optional) is the public key their documents are encrypted to.
 
     Examples:
       storeops person add carol --email carol@example.com --role finance
@@ -104,7 +106,9 @@ def list_people(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
 @person_app.command("remove")
 def remove(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME")) -> None:
-    """Remove a person (refused while they own projects or hold open tasks).
+    """Remove a person from the team.
+
+    Refused while they own projects or hold open tasks.
 
     Example:
       storeops person remove dave

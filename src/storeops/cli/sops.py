@@ -92,7 +92,7 @@ def templates(
     copy_to: Optional[Path] = typer.Option(None, "--copy-to", metavar="DIR", help="Copy the template files into DIR."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """List the document templates an SOP uses, or copy them to a folder.
+    """List or copy the document templates an SOP uses.
 
     Example:
       storeops sop templates amazon-us --copy-to ./letters
@@ -130,7 +130,9 @@ def copy(
     new_id: Optional[str] = typer.Option(None, "--as", metavar="NEW_ID", help="Id of the copy (default: the same, "
                                          "which overrides the built-in)."),
 ) -> None:
-    """Copy an SOP into your stores repo's sop/ folder to customise it (one commit).
+    """Copy an SOP into your sop/ folder to customise it.
+
+    One commit; a copy under the same id overrides the built-in SOP.
 
     Examples:
       storeops sop copy amazon-us

@@ -17,11 +17,11 @@ def advance(
         None, "--to", metavar="STATE",
         help="Target state: in_progress, submitted, done, rejected, blocked, skipped, todo.",
     ),
-    note: Optional[str] = typer.Option(None, "--note", help="A note kept on the task."),
+    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="A note kept on the task."),
 ) -> None:
-    """Move a task one step (todo → in_progress → submitted → done), or --to a state.
+    """Move a task one step along its workflow, or --to a state.
 
-    Refuses when dependencies are not done, the move is not allowed, or a gated
+    The steps are todo → in_progress → submitted → done. Refuses when dependencies are not done, the move is not allowed, or a gated
     task has no approval yet.
 
     Examples:
@@ -39,8 +39,12 @@ def advance(
     old, new = actions.advance(repo, project_id, task_id, to, note)
     render.message(f"{project_id}: {task_id} {old.state} → {new.state}")
     if new.state in ("submitted", "done"):
-        for doc, gap in document_gaps(new, actions.today(repo.config)):
-            render.warn(f"{task_id}: document {doc} {gap}; storeops attach {project_id} FILE --task {task_id} --doc {doc}")
+        for doc, expired in document_gaps(new, actions.today(repo.config)):
+            fix = f"storeops attach {project_id} FILE --task {task_id} --doc {doc}"
+            if expired is None:
+                render.warn(f"{task_id}: document {doc} is not attached; {fix}")
+            else:
+                render.warn(f"{task_id}: document {doc} expired on {expired.isoformat()}; {fix}")
 
 
 def assign(
