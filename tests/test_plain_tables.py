@@ -20,3 +20,10 @@ def test_chinese_status_columns_line_up_when_piped(stores, mini):
     header, row = run_cli("--lang", "zh", "-C", str(stores), "status").stdout.splitlines()[:2]
     assert header.split()[:4] == ["项目", "平台", "负责人", "状态"]
     assert column_starts(row) == column_starts(header)[: len(column_starts(row))]
+
+
+def test_team_and_sop_tables_have_chinese_headers(stores):
+    assert run_cli("--lang", "zh", "-C", str(stores), "person", "list").stdout.split()[:4] == ["姓名", "邮箱", "角色", "公钥"]
+    assert run_cli("--lang", "zh", "sop", "list").stdout.split()[:3] == ["id", "版本", "平台"]
+    assert run_cli("--lang", "zh", "sop", "show", "amazon-us").stdout.count("任务  ") >= 1
+    assert run_cli("-C", str(stores), "person", "list").stdout.split()[:4] == ["name", "email", "roles", "key"]

@@ -114,7 +114,7 @@ def archive(
     outcome: str = typer.Option(..., "--outcome", metavar="opened|abandoned|failed", help="How the project ended."),
     reason: str = typer.Option(..., "--reason", metavar="TEXT", help="Why, in a sentence (kept for the retrospective)."),
 ) -> None:
-    """Close a project; it stays in the repo, read-only, for reports.
+    """Close a project; it stays in the repo, read-only.
 
     \b
     Examples:

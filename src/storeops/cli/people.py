@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, open_repo
+from storeops.cli.common import JSON_OPTION, language, open_repo
 
 person_app = typer.Typer(help="Manage the team: people, their emails and roles.\n\nExample: storeops person list",
                          no_args_is_help=True)
@@ -67,7 +67,7 @@ def key(
     ssh_key: Optional[str] = typer.Option(None, "--ssh-key", metavar='"ssh-ed25519 ..."',
                                           help="Or their SSH public key."),
 ) -> None:
-    """Set or replace the public key a person's documents are encrypted to.
+    """Set or replace the public key a person reads documents with.
 
     Documents encrypted earlier stay readable only with the old key until
     someone runs `storeops rekey`.
@@ -92,15 +92,18 @@ def list_people(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
       storeops person list --json
     """
     from storeops import render
+    from storeops.labels import word
     from storeops.vault import key_kind
 
-    config = open_repo(ctx).config
+    repo = open_repo(ctx)
+    config = repo.config
     if as_json:
         render.emit_json({"people": [
             {"name": p.name, "email": p.email, "roles": list(p.roles), "has_key": bool(p.age)} for p in config.people
         ]})
         return
-    render.table(["name", "email", "roles", "key"],
+    lang = language(ctx, repo)
+    render.table([word(k, lang) for k in ("name", "email", "roles", "key")],
                  [[p.name, p.email, ", ".join(p.roles) or "-", key_kind(p.age) or "-"] for p in config.people])
 
 

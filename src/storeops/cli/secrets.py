@@ -116,7 +116,7 @@ def list_secrets(
     project_id: str = typer.Argument(..., metavar="PROJECT", help="Project id."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """List a project's secrets: name, hint and readers (never the values).
+    """List a project's secrets: names, hints, readers, never values.
 
     Example:
       storeops secret list acme-amazon-us --json
@@ -145,7 +145,7 @@ def remove_secret(
     project_id: str = typer.Argument(..., metavar="PROJECT", help="Project id."),
     key: str = typer.Argument(..., metavar="KEY", help="Secret name."),
 ) -> None:
-    """Remove a secret from the project (git history keeps its ciphertext).
+    """Remove a secret (git history keeps its ciphertext).
 
     Example:
       storeops secret remove acme-amazon-us old_password

@@ -18,7 +18,7 @@ def keygen(
     force: bool = typer.Option(False, "--force",
                                help="Replace an existing identity (you lose what only it could open)."),
 ) -> None:
-    """Make your age identity (private key) and print its public key.
+    """Make your age identity and print its public key.
 
     The identity is written with mode 0600; an existing one is never replaced
     without --force. Give the printed `age1...` line to an admin, who adds it
@@ -158,7 +158,7 @@ def rekey(
     dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would be re-encrypted, to whom."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Re-encrypt every attachment and secret to its current readers.
+    """Re-encrypt every attachment and secret to today's readers.
 
     All in one commit. Run it after people, keys or roles change: roles are resolved to today's
     holders and people who left are dropped, so they cannot decrypt anything
