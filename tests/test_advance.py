@@ -184,3 +184,11 @@ def test_concurrent_advances_lose_no_update(stores):
         assert sum(1 for c in commits if f"shared: {task} " in c) == 20
     assert git(stores, "status", "--porcelain", "projects") == ""
     assert not any(p.name.endswith(".tmp") for p in (stores / "projects").iterdir())
+
+
+def test_a_refused_move_lists_only_the_targets_that_task_may_take(stores, mini):
+    required = advance(stores, mini, "licence", "--to", "submitted")
+    assert (required.exit_code, required.stderr) == (
+        2, "error: licence cannot go todo → submitted (from todo: blocked, in_progress)\n")
+    optional = advance(stores, mini, "brand", "--to", "submitted")
+    assert optional.stderr == "error: brand cannot go todo → submitted (from todo: blocked, in_progress, skipped)\n"

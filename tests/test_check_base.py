@@ -67,7 +67,7 @@ def test_check_base_catches_an_illegal_jump_in_one_commit(stores, pr):
     [problem] = json.loads(result.stdout)["problems"]
     assert problem["code"] == "transition"
     assert problem["path"] == "projects/mini-us.yaml" and problem["line"] == line_of(stores, pr, "  state: done")
-    assert problem["message"].endswith("licence cannot go todo → done (from todo: blocked, in_progress, skipped)")
+    assert problem["message"].endswith("licence cannot go todo → done (from todo: blocked, in_progress)")
 
 
 def test_check_base_checks_each_commit_not_only_the_result(stores, pr):

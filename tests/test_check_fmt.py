@@ -159,3 +159,17 @@ def test_a_relative_C_directory_and_path_combine(stores, mini):
     result = run_cli("-C", stores.name, "check", "projects/mini-us.yaml", cwd=stores.parent)
     assert result.exit_code == 0, result.stderr
     assert "ok: 1 project file(s)" in result.stderr
+
+
+def test_findings_come_in_document_order_with_plain_choices(stores, mini):
+    def twelve_broken_tasks(text):
+        data = yamlio.loads(text)
+        template = data["tasks"][0]
+        data["tasks"] = [dict(template, id=f"t{i}", depends_on=[], state="finished") for i in range(12)]
+        return yamlio.dumps(data)
+
+    edit(stores, mini, twelve_broken_tasks)
+    lines = check(stores).stdout.splitlines()
+    fields = [line.split(": ")[1] for line in lines if "'finished'" in line]
+    assert fields == [f"tasks[{i}].state" for i in range(12)]
+    assert lines[0].endswith("'finished' is not one of todo, in_progress, submitted, done, rejected, blocked, skipped")

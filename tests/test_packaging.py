@@ -56,3 +56,44 @@ def test_installed_package_finds_its_data_outside_the_checkout(installed, tmp_pa
     assert made.returncode == 0, made.stderr
     checked = subprocess.run([str(env_dir / "bin" / "storeops"), "-C", str(stores), "check"], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def _pipx(work: Path) -> list[str]:
+    """A pipx to run: the one on PATH, else one installed into a throwaway venv (needs PyPI)."""
+    import shutil
+
+    found = shutil.which("pipx")
+    if found:
+        return [found]
+    tool = work / "pipx-tool"
+    venv.EnvBuilder(with_pip=True).create(tool)
+    got = subprocess.run([str(tool / "bin" / "python"), "-m", "pip", "install", "-q", "pipx"],
+                         capture_output=True, text=True)
+    if got.returncode != 0:
+        pytest.skip("pipx is not installed and cannot be fetched: " + got.stderr[-300:])
+    return [str(tool / "bin" / "python"), "-m", "pipx"]
+
+
+@pytest.mark.slow
+def test_pipx_install_gives_a_working_storeops(tmp_path):
+    """README: `pipx install .` — in a throwaway PIPX_HOME, with nothing of the checkout on the path."""
+    from storeops import __version__
+
+    env = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"}
+    env.update(PIPX_HOME=str(tmp_path / "pipx"), PIPX_BIN_DIR=str(tmp_path / "bin"),
+               PIPX_MAN_DIR=str(tmp_path / "man"))
+    installed = subprocess.run([*_pipx(tmp_path), "install", str(ROOT)], capture_output=True, text=True, env=env,
+                               cwd=tmp_path)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    storeops = str(tmp_path / "bin" / "storeops")
+
+    def run(*args):
+        return subprocess.run([storeops, *args], capture_output=True, text=True, env=env, cwd=tmp_path)
+
+    assert run("--version").stdout == f"storeops {__version__}\n"
+    assert run("schema", "path", "project").stdout.startswith(str(tmp_path / "pipx"))
+    made = run("init", "--example", "demo")
+    assert made.returncode == 0, made.stderr
+    status = run("-C", "demo", "status")
+    assert status.returncode == 0, status.stderr
+    assert "acme-amazon-us" in status.stdout

@@ -80,7 +80,7 @@ def _read_source(source: Path) -> bytes:
         raise UsageError(f"{source}: cannot read ({error.strerror})") from None
 
 
-def _file_name(project: Project, task: Task, doc_id: str, source_name: str, encrypted: bool) -> str:
+def stored_path(project: Project, task: Task, doc_id: str, source_name: str, encrypted: bool) -> str:
     suffix = Path(source_name).suffix.lower()
     ending = (suffix if _SUFFIX_RE.match(suffix) else "") + (vault.SUFFIX if encrypted else "")
     taken = {d.file for t in project.tasks for d in t.documents if not (t.id == task.id and d.id == doc_id)}
@@ -161,7 +161,7 @@ def attach(repo: StoresRepo, project_id: str, source: Path, *, task_id: str | No
             payload = data
         keep_issued = doc.issued if doc.sha256 == digest else None
         changed = dataclasses.replace(
-            doc, sensitive=encrypted, file=_file_name(project, task, doc.id, source_name, encrypted),
+            doc, sensitive=encrypted, file=stored_path(project, task, doc.id, source_name, encrypted),
             issued=issued_date or keep_issued, sha256=digest, readers=names if encrypted else ())
         if changed.valid_days and changed.issued is None:
             warnings.append(f"{doc.id} is valid {doc.valid_days} days from issue: pass --issued DATE "

@@ -2,7 +2,10 @@
 
 Projects are walked through the real workflow rules (workflow.advance), one
 commit per step, by different people at different dates, so that status,
-log and remind have something true to show.
+log and remind have something true to show. Finished tasks carry their
+documents: one-page specimen PDFs, the sensitive ones encrypted to the demo
+team's own age keys, which are kept in the clone's .git folder (never
+committed) so that anyone trying the demo can open them as one of the team.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ import dataclasses
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from storeops import gitcmd
+from storeops import gitcmd, vault
 from storeops.actions import commit_message, today as team_today
 from storeops.config import Config, Person
+from storeops.documents import stored_path
+from storeops.errors import EnvError
 from storeops.initrepo import init_repo, person_name_from
 from storeops.model import Approval, Archived, Project, Rejection, Task
-from storeops.repo import StoresRepo
+from storeops.repo import StoresRepo, atomic_write_bytes
 from storeops.sop import instantiate, load_library, plan_dues
 from storeops.workflow import advance, dependency_order
 
@@ -29,6 +34,8 @@ TEAM = [
 ]
 
 ENTITY = "ACME Trading Co., Ltd."
+
+KEYS_DIR = "storeops-example-keys"  # under .git/: the demo team's age identities
 
 # (id, sop, site, store, owner, category, days ago started, target in days, how far it got,
 #  days from today at which the open tasks were re-planned: negative means they are overdue)
@@ -60,14 +67,17 @@ class _Writer:
     def __init__(self, repo: StoresRepo, config: Config):
         self.repo, self.config = repo, config
 
-    def commit(self, project: Project, who: str, when: datetime, subject: str, action: str) -> None:
+    def commit(self, project: Project, who: str, when: datetime, subject: str, action: str,
+               files: dict[str, bytes] | None = None) -> None:
         person = self.config.person(who)
         stamp = when.strftime("%Y-%m-%dT%H:%M:%S+0000")
         env = {"GIT_AUTHOR_NAME": person.name.title(), "GIT_AUTHOR_EMAIL": person.email, "GIT_AUTHOR_DATE": stamp,
                "GIT_COMMITTER_NAME": person.name.title(), "GIT_COMMITTER_EMAIL": person.email,
                "GIT_COMMITTER_DATE": stamp}
-        rel = self.repo.write_project(project)
-        gitcmd.commit_paths(self.repo.root, [rel], commit_message(subject, action, project.id), env=env)
+        for rel, data in (files or {}).items():
+            atomic_write_bytes(self.repo.root / rel, data)
+        paths = [self.repo.write_project(project), *(files or {})]
+        gitcmd.commit_paths(self.repo.root, paths, commit_message(subject, action, project.id), env=env)
 
 
 def _approver(config: Config, task: Task) -> str:
@@ -93,10 +103,39 @@ def _approve(w: _Writer, project: Project, task_id: str, clock: _Clock) -> Proje
     return project
 
 
+def _attach(w: _Writer, project: Project, task: Task, clock: _Clock) -> Project:
+    """Attach the task's documents, one commit each, as `storeops attach --issued` would."""
+    for doc in task.documents:
+        task = project.task(task.id)
+        when = clock.step(2)
+        issued = when.date() - timedelta(days=5)
+        data = specimen_pdf([
+            "SPECIMEN - storeops example data, not a real document",
+            "",
+            (doc.title or {}).get("en") or doc.id,
+            f"{ENTITY}, for {project.store}",
+            f"project {project.id}, task {task.id}",
+            f"issued {issued.isoformat()}",
+        ])
+        readers = vault.default_readers(project, task) if doc.sensitive else ()
+        payload = data
+        if doc.sensitive:
+            keys = vault.recipients_for(w.config, readers, project.owner, f"{project.id}/{doc.id}").keys
+            payload = vault.encrypt(data, keys)
+        changed = dataclasses.replace(doc, file=stored_path(project, task, doc.id, f"{doc.id}.pdf", doc.sensitive),
+                                      issued=issued, sha256=vault.sha256(data), readers=readers)
+        project = project.with_task(dataclasses.replace(
+            task, documents=tuple(changed if d.id == doc.id else d for d in task.documents)))
+        subject = f"attach {project.id}: {task.id}/{doc.id}" + (" (encrypted)" if doc.sensitive else "")
+        w.commit(project, task.assignee or project.owner, when, subject, "attach", {changed.file: payload})
+    return project
+
+
 def _finish(w: _Writer, project: Project, task: Task, clock: _Clock) -> Project:
     if task.optional:
         return _move(w, project, task.id, "skipped", clock, note="not needed for this store")
     project = _move(w, project, task.id, "in_progress", clock)
+    project = _attach(w, project, project.task(task.id), clock)
     if task.requires_approval or task.external:
         project = _move(w, project, task.id, "submitted", clock)
         if task.requires_approval:
@@ -176,16 +215,71 @@ def _replan(w: _Writer, project: Project, sop, base: date, clock: _Clock) -> Pro
     return project
 
 
-def build_example(path: Path) -> int:
-    """Create the demo stores repo at `path`; returns the number of projects."""
-    team = list(TEAM)
+def specimen_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF showing `lines` in Helvetica: small, valid, and plainly not a real document."""
+    def escaped(line: str) -> str:
+        line = line.encode("ascii", "replace").decode("ascii")  # the standard fonts have no CJK glyphs
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    stream = "BT /F1 13 Tf 72 770 Td 20 TL " + " ".join(f"({escaped(line)}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        "/Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("ascii")
+    table = f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n" + "".join(f"{o:010d} 00000 n \n" for o in offsets)
+    trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{len(out)}\n%%EOF\n"
+    return out + (table + trailer).encode("ascii")
+
+
+def _own_key() -> str | None:
+    """The age recipient of the identity this user already decrypts with, if any (SSH keys do not tell theirs)."""
+    try:
+        keys = vault.public_keys(vault.load_identities())
+    except EnvError:
+        return None
+    return keys[0] if keys else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Example:
+    projects: int
+    keys: Path          # the folder with the demo team's identities, NAME.txt each
+    you: str | None     # your name on the demo team (None without a git identity)
+    own_key: bool       # you joined with the key you already had
+
+
+def build_example(path: Path) -> Example:
+    """Create the demo stores repo at `path`.
+
+    Everyone on the demo team gets a new age key, written to .git/storeops-example-keys/NAME.txt;
+    you join the team as an admin, with your own key when you have one.
+    """
+    from pyrage import x25519
+
+    own_key = you = None
+    identities = {p.name: x25519.Identity.generate() for p in TEAM}
+    team = [dataclasses.replace(p, age=str(identities[p.name].to_public())) for p in TEAM]
     try:
         ident = gitcmd.identity(next(p for p in (path.resolve(), *path.resolve().parents) if p.exists()))
         name = person_name_from(ident.name, ident.email)
         if all(p.email != ident.email for p in team):
             if any(p.name == name for p in team):
                 name = "you"
-            team.append(Person(name, ident.email, ("ops", "admin")))
+            own_key = _own_key()
+            if own_key is None:
+                identities[name] = x25519.Identity.generate()
+            key = own_key or str(identities[name].to_public())
+            team.append(Person(name, ident.email, ("ops", "admin"), age=key))
+        you = next(p.name for p in team if p.email == ident.email)
     except Exception:  # no identity: the demo still works, you just act as a guest
         pass
     now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -196,6 +290,8 @@ def build_example(path: Path) -> int:
     config = init_repo(path, team="ACME Ops (example)", timezone="Asia/Shanghai", language="en",
                        people=team, commit_env=env)
     repo = StoresRepo(path.resolve())
+    keys = repo.git_dir / KEYS_DIR
+    _keep_keys(keys, identities)
     library = load_library(None)
     writer = _Writer(repo, config)
     today = team_today(config)
@@ -211,4 +307,12 @@ def build_example(path: Path) -> int:
         project = _play(writer, project, plan, clock, today)
         if replan is not None:
             _replan(writer, project, library[sop_id], today + timedelta(days=replan), clock)
-    return len(PROJECTS)
+    return Example(projects=len(PROJECTS), keys=keys, you=you, own_key=own_key is not None)
+
+
+def _keep_keys(folder: Path, identities: dict) -> None:
+    folder.mkdir(mode=0o700, exist_ok=True)
+    for name, identity in identities.items():
+        public = identity.to_public()
+        atomic_write_bytes(folder / f"{name}.txt", f"# demo key of {name}\n# public key: {public}\n{identity}\n"
+                           .encode("ascii"), mode=0o600)

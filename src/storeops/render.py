@@ -119,8 +119,11 @@ def _indented(value: Any, newline: str) -> str:
 _quote = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
 
 
-def message(text: str, style: str = "") -> None:
-    """A message for the user on stderr (text is cleaned, not markup)."""
+def message(text: str, style: str = "", *, prefix: str = "") -> None:
+    """A message for the user on stderr, in the run's language (text is cleaned, not markup)."""
+    from storeops.messages import say, word
+
+    text = (word(prefix) if prefix else "") + say(text)
     text = "\n".join(clean(line) for line in text.split("\n"))
     if fancy(sys.stderr) and style:
         from rich.text import Text
@@ -131,11 +134,15 @@ def message(text: str, style: str = "") -> None:
 
 
 def warn(text: str) -> None:
-    message(f"warning: {text}", "yellow")
+    message(text, "yellow", prefix="warning")
 
 
 def error(text: str) -> None:
-    message(f"error: {text}", "bold red")
+    message(text, "bold red", prefix="error")
+
+
+def hint(text: str) -> None:
+    message(text, "dim", prefix="hint")
 
 
 def out(text: str = "") -> None:
@@ -163,18 +170,16 @@ def table(headers: list[str], rows: list[list[Any]], styles: list[str | None] | 
         return
     if title:
         out(title)
-    widths = [max([len(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     lines = [headers] + cells
     for row in lines:
         out("  ".join(_pad(c, widths[i]) for i, c in enumerate(row)).rstrip())
 
 
 def _width(text: str) -> int:
-    if text.isascii():  # most cells: one column per character
-        return len(text)
-    import unicodedata
+    from storeops.textcells import cell_width
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return cell_width(text)
 
 
 def _pad(text: str, width: int) -> str:

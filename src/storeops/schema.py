@@ -77,12 +77,19 @@ def _message(error) -> str:
             hint = did_you_mean(extra[0], allowed)
             return f"unknown field {extra[0]!r}" + (f" ({hint})" if hint else f"; expected one of {', '.join(allowed)}")
         return error.message.replace("Additional properties are not allowed", "unknown field")
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
     if error.validator == "contains" and error.schema.get("description"):
         return error.schema["description"]
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     if error.validator in ("if", "then", "required") and description:
         return f"{error.message} — {description}"
     return error.message
+
+
+def _document_order(error) -> list:
+    # tasks[2] before tasks[10]: indexes compare as numbers, keys as text
+    return [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in error.absolute_path]
 
 
 def errors(name: str, instance) -> list[tuple[tuple, str]]:
@@ -94,7 +101,7 @@ def errors(name: str, instance) -> list[tuple[tuple, str]]:
     if compiled is None:
         return []
     out = []
-    for error in sorted(compiled.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in sorted(compiled.iter_errors(instance), key=_document_order):
         # oneOf failures hide the useful message in their context
         best = error
         if error.context:

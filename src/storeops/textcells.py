@@ -27,6 +27,8 @@ def visible(text: str) -> str:
 
 
 def cell_width(text: str) -> int:
+    if text.isascii():  # most cells: one column per character (no wide, no combining characters)
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1)
                for ch in text)
 

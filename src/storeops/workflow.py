@@ -80,12 +80,22 @@ def valid_approval(task: Task):
     return next((a for a in task.approvals if a.role == task.requires_approval and a.by != task.assignee), None)
 
 
+def allowed_targets(task: Task) -> set[str]:
+    """The states `task` may move to from where it is, by its own rules (dependencies aside)."""
+    targets = set(ALLOWED[task.state])
+    if not task.optional:
+        targets.discard("skipped")
+    if task.requires_approval and task.state != "submitted":
+        targets.discard("done")  # a gate is passed from submitted, with an approval
+    return targets
+
+
 def transition_problem(project: Project, task: Task, to: str) -> str | None:
     """Why `task` may not move to `to`, or None when it may."""
     if to == task.state:
         return f"{task.id} is already {to}"
     if to not in ALLOWED[task.state]:
-        allowed = ", ".join(sorted(ALLOWED[task.state]))
+        allowed = ", ".join(sorted(allowed_targets(task)))
         return f"{task.id} cannot go {task.state} → {to} (from {task.state}: {allowed})"
     if to == "skipped" and not task.optional:
         return f"{task.id} is not optional and cannot be skipped"
@@ -197,3 +207,18 @@ def task_problems(project: Project, task: Task) -> list[tuple[str, str, str]]:
 
 def is_overdue(task: Task, today: date) -> bool:
     return task.due is not None and task.due < today and task.state not in FINISHED
+
+
+def document_gaps(task: Task, today: date) -> list[tuple[str, date | None]]:
+    """(document id, expiry date) for each required document that is missing (None) or has expired by today.
+
+    A warning rather than a refusal: teams that keep scans outside the repo still move on.
+    """
+    gaps: list[tuple[str, date | None]] = []
+    for doc in task.documents:
+        expires = doc.expires()
+        if doc.file is None and not doc.optional:
+            gaps.append((doc.id, None))
+        elif doc.file is not None and expires is not None and expires < today:
+            gaps.append((doc.id, expires))
+    return gaps

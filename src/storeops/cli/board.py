@@ -19,9 +19,9 @@ def board(
     since: Optional[str] = SINCE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Show projects as a kanban: preparing, under review, approved, rejected, archived.
+    """Show projects as a kanban board, one column per status.
 
-    Columns side by side on a terminal; one section per column when piped.
+    Columns (preparing, under review, approved, rejected, archived) side by side on a terminal; one section per column when piped.
 
     \b
     Examples:

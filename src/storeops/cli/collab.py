@@ -12,13 +12,13 @@ from storeops.cli.common import JSON_OPTION, open_repo
 
 def sync(
     ctx: typer.Context,
-    remote: Optional[str] = typer.Option(None, "--remote",
+    remote: Optional[str] = typer.Option(None, "--remote", metavar="NAME",
                                          help="Remote to sync with (default: the upstream, or origin)."),
     use_merge: bool = typer.Option(False, "--merge", help="Merge the remote's commits instead of rebasing yours."),
 ) -> None:
-    """Fetch, put your commits on top of the team's (merging project files by field), push.
+    """Fetch, rebase your commits on the team's, and push.
 
-    On a conflict (the same field changed two ways) nothing is lost: your
+    Project files are merged field by field. On a conflict (the same field changed two ways) nothing is lost: your
     branch and work tree stay exactly as they were, the conflicting project,
     task and field are named, and the exit code is 1.
 
@@ -52,9 +52,9 @@ def sync(
 
 
 def doctor(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
-    """Check this clone's setup and fix what lives outside git (merge driver config, pre-commit guard).
+    """Check this clone's setup and fix what git does not carry.
 
-    Run it once after `git clone`: .gitattributes is versioned, but git's
+    That is the merge driver's config and the pre-commit guard. Run it once after `git clone`: .gitattributes is versioned, but git's
     config that says what the `storeops` merge driver is, is not, and git
     copies no hooks, so the guard against committing plaintext is missing.
 
@@ -84,8 +84,9 @@ def forge(
         help="What CI pip-installs (default: storeops==THIS_VERSION), e.g. "
              "'storeops @ git+https://github.com/ORG/storeops@v0.1.0'."),
 ) -> None:
-    """Write CI for pull requests (check, check --base, diff summary) and a CODEOWNERS by role; one commit.
+    """Write CI for pull requests and a CODEOWNERS by role.
 
+    CI runs check, check --base and a diff summary; everything lands in one commit.
     github: .github/workflows/storeops.yml and .github/CODEOWNERS.
     gitlab: .gitlab/storeops.gitlab-ci.yml (included from .gitlab-ci.yml) and .gitlab/CODEOWNERS.
 
@@ -114,9 +115,9 @@ def merge_file(
     theirs: Path = typer.Argument(..., metavar="THEIRS", help="%B: their version."),
     shown: Optional[str] = typer.Argument(None, metavar="PATH", help="%P: the file's path, for messages."),
 ) -> None:
-    """Git merge driver for project files (registered by init, doctor and sync; git runs it).
+    """Merge project files field by field (git runs it).
 
-    Merges field by field; on a conflict writes conflict markers around the
+    The git merge driver, registered by init, doctor and sync. Merges field by field; on a conflict writes conflict markers around the
     conflicting lines only, names project, task and field, and exits 1.
 
     Example:

@@ -6,15 +6,15 @@ import typer
 
 from storeops.cli.common import open_repo
 
-hook_app = typer.Typer(help="The git pre-commit guard against plaintext sensitive documents.\n\n"
+hook_app = typer.Typer(help="Guard commits against plaintext sensitive documents.\n\n"
                             "Example: storeops hook install", no_args_is_help=True)
 
 
 @hook_app.command("install")
 def install(ctx: typer.Context) -> None:
-    """Install the pre-commit hook in this clone (`storeops init` does it for new repos).
+    """Install the pre-commit guard in this clone.
 
-    Git does not copy hooks when cloning: every clone runs this once. An
+    `storeops init` does it for new repos. Git does not copy hooks when cloning: every clone runs this once. An
     existing hook that is not storeops's is left alone.
 
     Example:
@@ -33,7 +33,9 @@ def install(ctx: typer.Context) -> None:
 
 @hook_app.command("pre-commit", hidden=True)
 def pre_commit(ctx: typer.Context) -> None:
-    """Run by git before each commit: refuse plaintext under attachments/ (exit 1).
+    """Refuse a commit with plaintext under attachments/.
+
+    Git runs it before each commit; a refusal exits 1.
 
     Example:
       storeops hook pre-commit

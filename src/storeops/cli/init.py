@@ -13,7 +13,7 @@ from storeops.cli.common import state
 def init(
     ctx: typer.Context,
     path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Folder to initialise (default: here)."),
-    name: Optional[str] = typer.Option(None, "--name", help="Team name (default: the folder's name)."),
+    name: Optional[str] = typer.Option(None, "--name", metavar="TEAM", help="Team name (default: the folder's name)."),
     timezone: str = typer.Option("UTC", "--timezone", metavar="TZ", help="IANA timezone, e.g. Asia/Shanghai."),
     language: str = typer.Option("en", "--language", metavar="en|zh", help="Interface language."),
     example: Optional[Path] = typer.Option(
@@ -23,9 +23,9 @@ def init(
         None, "--forge", metavar="github|gitlab", help="Also write CI for pull requests and CODEOWNERS."
     ),
 ) -> None:
-    """Make a folder a stores repo: storeops.yaml, projects/, attachments/, sop/.
+    """Make a folder a stores repo, with you as its admin.
 
-    Runs `git init` if needed, registers you (git user.name/user.email) as the
+    Writes storeops.yaml, projects/, attachments/ and sop/. Runs `git init` if needed, registers you (git user.name/user.email) as the
     first person with the admin role, registers the merge driver for project
     files in this clone, and commits.
 
@@ -34,7 +34,7 @@ def init(
       storeops init stores --forge github
       storeops init --example demo
     """
-    from storeops import render
+    from storeops import messages, render
 
     base = state(ctx).directory or Path.cwd()
     if example is not None:
@@ -43,10 +43,16 @@ def init(
         if path is not None:
             raise typer.BadParameter("give either PATH or --example PATH, not both")
         target = base / example
-        count = build_example(target)
+        built = build_example(target)
         _install_hook(target)
-        render.message(f"example stores repo with {count} projects in {target}")
+        render.message(f"example stores repo with {built.projects} projects in {target}")
         render.message(f"try: storeops -C {example} status")
+        opening = f"storeops -C {example} open acme-amazon-us bank-statement -o statement.pdf"
+        if built.own_key:
+            render.message(f"you joined its team with your own age key: {opening}", "dim")
+        elif built.you is not None:
+            render.message(f"your demo key is in {built.keys}: STOREOPS_IDENTITY={built.keys / built.you}.txt "
+                           f"{opening}", "dim")
         return
     from storeops.initrepo import init_repo
 
@@ -57,6 +63,7 @@ def init(
         if forge not in FORGES:
             raise typer.BadParameter(f"use {' or '.join(FORGES)}", param_hint="--forge")
     config = init_repo(target, team=name, timezone=timezone, language=language)
+    messages.team_chose(config.language)
     if forge is not None:
         from storeops.forge import write_forge
         from storeops.repo import StoresRepo
@@ -65,7 +72,8 @@ def init(
             render.message(f"wrote {written}")
     _install_hook(target)
     render.message(f"initialised stores repo {config.team!r} in {target.resolve()}")
-    render.message(f"you are {config.people[0].name} (admin); next: storeops person add NAME --email E --role ops")
+    me = config.people[0]
+    render.message(f"you are {me.name} ({', '.join(me.roles)}); next: storeops person add NAME --email E --role ops")
 
 
 def _install_hook(root: Path) -> None:

@@ -9,8 +9,9 @@ import typer
 from storeops.cli.common import JSON_OPTION, language, open_repo
 
 isolation_app = typer.Typer(
-    help="Find active stores that share a network, device, login email, phone, payout account, or an entity "
-         "on the same marketplace (linked-account risk). Exit 1 when there is any.\n\n"
+    help="Find active stores whose accounts could be linked.\n\n"
+         "That is stores sharing a network, device, login email, phone, payout account, or an entity "
+         "on the same marketplace. Exit 1 when there is any.\n\n"
          "Examples:\n\n  storeops isolation\n\n  storeops isolation set acme-amazon-us --network proxy-us-03",
     invoke_without_command=True,
 )

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from typer.core import TyperGroup
 
-from storeops import __version__
+from storeops import __version__, messages
 from storeops.cli import coercion
 from storeops.cli.common import State, state
 
@@ -21,6 +21,14 @@ class StoreopsGroup(TyperGroup):
     """The only place where exceptions become messages and exit codes."""
 
     def invoke(self, ctx):
+        # the language is chosen per run: in-process runs (tests, completion) share the module
+        messages.choose(None)
+        try:
+            return self._invoke_reporting_errors(ctx)
+        finally:
+            messages.choose(None)
+
+    def _invoke_reporting_errors(self, ctx):
         from storeops.errors import StoreopsError
 
         try:
@@ -30,9 +38,9 @@ class StoreopsGroup(TyperGroup):
                 raise
             from storeops import render
 
-            render.error(render.clean(error.message))
+            render.error(error.message)
             if error.hint:
-                render.message(f"hint: {render.clean(error.hint)}", "dim")
+                render.hint(error.hint)
             ctx.exit(error.exit_code)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
@@ -43,8 +51,8 @@ class StoreopsGroup(TyperGroup):
                 ctx.exit(0)
             from storeops import render
 
-            render.error(f"unexpected error: {type(error).__name__}: {render.clean(error)}")
-            render.message("hint: rerun with --debug for the traceback, and report it", "dim")
+            render.error(f"unexpected error: {type(error).__name__}: {error}")
+            render.hint("rerun with --debug for the traceback, and report it")
             ctx.exit(70)
         except KeyboardInterrupt:
             sys.stderr.write("interrupted\n")
@@ -101,6 +109,23 @@ def main_options(
     if lang is not None and lang not in ("en", "zh"):
         raise typer.BadParameter("use en or zh", param_hint="--lang")
     current.lang = lang
+    messages.choose(lang or messages.requested(), lambda: _team_language(directory))
+
+
+def _team_language(directory: Path | None) -> str | None:
+    """storeops.yaml's language, for messages printed before (or without) a command opening the repo."""
+    from storeops.repo import StoresRepo, find_root
+
+    return StoresRepo(find_root(directory or Path.cwd())).config.language
+
+
+def _plain_argument_help() -> None:
+    """Show arguments as their metavar alone (`PROJECT`), not typer's `PROJECT <str>`: the name says what goes there."""
+    from typer.core import TyperArgument
+
+    shown = getattr(TyperArgument, "display_type_rich", None)
+    if shown is not None:  # typer releases before 0.16 print no type, and have no such method
+        TyperArgument.display_type_rich = lambda self, ctx: None if self.metavar else shown(self, ctx)
 
 
 def _register() -> None:
@@ -132,7 +157,7 @@ def _unwrapped_examples(text: str) -> str:
     for paragraph in text.split("\n\n"):
         lines = paragraph.split("\n")
         indented = [i for i, line in enumerate(lines) if line.startswith("  ")]
-        if indented and paragraph.lstrip("\n")[:2] != "\b" and indented == list(range(indented[0], len(lines))):
+        if indented and not paragraph.lstrip("\n").startswith("\b") and indented == list(range(indented[0], len(lines))):
             head = lines[: indented[0]]
             if head:
                 out.append("\n".join(head))
@@ -142,6 +167,7 @@ def _unwrapped_examples(text: str) -> str:
     return "\n\n".join(out)
 
 
+_plain_argument_help()
 _register()
 
 

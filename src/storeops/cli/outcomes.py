@@ -27,7 +27,7 @@ def reject(
         help="Encrypt the evidence to the task's readers (default: when one of them has an age key)."),
     at: Optional[str] = typer.Option(None, "--at", metavar="DATE", help="Date of the rejection (default: today)."),
 ) -> None:
-    """Record a rejection by the platform; the rejected step goes back for rework.
+    """Record a rejection by the platform, for rework.
 
     The task moves to `rejected` and the project shows as rejected until the
     step is reworked (storeops advance PROJECT TASK) and submitted again.
@@ -74,9 +74,9 @@ def link(
     payout_bound: Optional[bool] = typer.Option(None, "--payout-bound/--no-payout-bound",
                                                 help="Whether the payout (bank/wallet) account is bound.", show_default=False),
 ) -> None:
-    """Record the platform account of a store, entered by hand ("" clears a field).
+    """Record a store's platform account, copied by hand.
 
-    storeops never logs in to a platform: copy the values from the seller centre.
+    An empty value ("") clears a field. storeops never logs in to a platform: copy the values from the seller centre.
 
     \b
     Examples:
@@ -114,7 +114,7 @@ def archive(
     outcome: str = typer.Option(..., "--outcome", metavar="opened|abandoned|failed", help="How the project ended."),
     reason: str = typer.Option(..., "--reason", metavar="TEXT", help="Why, in a sentence (kept for the retrospective)."),
 ) -> None:
-    """Close a project; it stays in the repo, read-only, for reports.
+    """Close a project; it stays in the repo, read-only.
 
     \b
     Examples:

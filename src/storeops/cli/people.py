@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, open_repo
+from storeops.cli.common import JSON_OPTION, language, open_repo
 
 person_app = typer.Typer(help="Manage the team: people, their emails and roles.\n\nExample: storeops person list",
                          no_args_is_help=True)
@@ -16,14 +16,16 @@ person_app = typer.Typer(help="Manage the team: people, their emails and roles.\
 def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME", help="Short name used in projects (e.g. alice)."),
-    email: str = typer.Option(..., "--email", help="The email this person commits with (git user.email)."),
-    roles: List[str] = typer.Option([], "--role", help="ops, finance, legal, lead or admin; repeat for several."),
+    email: str = typer.Option(..., "--email", metavar="EMAIL", help="The email this person commits with (git user.email)."),
+    roles: List[str] = typer.Option([], "--role", metavar="ROLE", help="ops, finance, legal, lead or admin; repeat for several."),
     age_recipient: Optional[str] = typer.Option(None, "--age-recipient", metavar="age1...",
                                                 help="Their age public key (from `storeops keygen`)."),
     ssh_key: Optional[str] = typer.Option(None, "--ssh-key", metavar='"ssh-ed25519 ..."',
                                           help="Or their SSH public key (ssh-ed25519 or ssh-rsa)."),
 ) -> None:
-    """Add a person to the team, optionally with the public key documents are encrypted to.
+    """Add a person to the team, with roles and a key.
+
+    The key (optional) is the public key their documents are encrypted to.
 
     Examples:
       storeops person add carol --email carol@example.com --role finance
@@ -65,7 +67,7 @@ def key(
     ssh_key: Optional[str] = typer.Option(None, "--ssh-key", metavar='"ssh-ed25519 ..."',
                                           help="Or their SSH public key."),
 ) -> None:
-    """Set or replace the public key a person's documents are encrypted to.
+    """Set or replace the public key a person reads documents with.
 
     Documents encrypted earlier stay readable only with the old key until
     someone runs `storeops rekey`.
@@ -90,21 +92,26 @@ def list_people(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
       storeops person list --json
     """
     from storeops import render
+    from storeops.labels import word
     from storeops.vault import key_kind
 
-    config = open_repo(ctx).config
+    repo = open_repo(ctx)
+    config = repo.config
     if as_json:
         render.emit_json({"people": [
             {"name": p.name, "email": p.email, "roles": list(p.roles), "has_key": bool(p.age)} for p in config.people
         ]})
         return
-    render.table(["name", "email", "roles", "key"],
+    lang = language(ctx, repo)
+    render.table([word(k, lang) for k in ("name", "email", "roles", "key")],
                  [[p.name, p.email, ", ".join(p.roles) or "-", key_kind(p.age) or "-"] for p in config.people])
 
 
 @person_app.command("remove")
 def remove(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME")) -> None:
-    """Remove a person (refused while they own projects or hold open tasks).
+    """Remove a person from the team.
+
+    Refused while they own projects or hold open tasks.
 
     Example:
       storeops person remove dave

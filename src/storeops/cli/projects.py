@@ -13,19 +13,19 @@ def new(
     ctx: typer.Context,
     sop_id: str = typer.Argument(..., metavar="SOP_ID", help="Template id, see `storeops sop list`.",
                                 autocompletion=complete_sop),
-    store: str = typer.Option(..., "--store", help="Store name as it will appear on the platform."),
-    owner: str = typer.Option(..., "--owner", help="Person responsible (from storeops.yaml).",
+    store: str = typer.Option(..., "--store", metavar="NAME", help="Store name as it will appear on the platform."),
+    owner: str = typer.Option(..., "--owner", metavar="PERSON", help="Person responsible (from storeops.yaml).",
                                autocompletion=complete_person),
-    project_id: Optional[str] = typer.Option(None, "--id", help="Project id (default: from store, platform and site)."),
-    site: Optional[str] = typer.Option(None, "--site", help="Marketplace site (default: the SOP's first)."),
+    project_id: Optional[str] = typer.Option(None, "--id", metavar="PROJECT", help="Project id (default: from store, platform and site)."),
+    site: Optional[str] = typer.Option(None, "--site", metavar="SITE", help="Marketplace site (default: the SOP's first)."),
     start: Optional[str] = typer.Option(None, "--start", metavar="DATE", help="Start date (default: today)."),
     target: Optional[str] = typer.Option(None, "--target", metavar="DATE", help="Date the store should be open."),
-    category: Optional[str] = typer.Option(None, "--category", help="Main category, e.g. home-kitchen, food."),
-    entity: Optional[str] = typer.Option(None, "--entity", help="Legal entity that owns the store."),
+    category: Optional[str] = typer.Option(None, "--category", metavar="CATEGORY", help="Main category, e.g. home-kitchen, food."),
+    entity: Optional[str] = typer.Option(None, "--entity", metavar="NAME", help="Legal entity that owns the store."),
 ) -> None:
-    """Create projects/<id>.yaml from an SOP, with due dates planned from --start.
+    """Start a project from an SOP, with its due dates planned.
 
-    The SOP's tasks, documents and approval gates are copied in, so later template
+    Writes projects/<id>.yaml, due dates planned along the dependencies from --start. The SOP's tasks, documents and approval gates are copied in, so later template
     changes never alter a project in flight. Prints the new id.
 
     Example:

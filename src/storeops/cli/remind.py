@@ -15,7 +15,8 @@ GROUPS = ("person", "project")
 
 REMIND_HELP = """List what is due, for people or for cron.
 
-Overdue tasks and tasks due within --days; appointments within their
+Overdue tasks and tasks due within --days (not those still waiting for
+unfinished dependencies: the task holding them up is named instead); appointments within their
 remind_before; documents that expire before their step is done; platform
 reviews with no change for longer than their check_every; projects past their
 target or without a commit for policies.stale_after_days; SOP templates not
@@ -39,8 +40,11 @@ def remind(
     ctx: typer.Context,
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
                                         help="Pretend today is DATE (YYYY-MM-DD); default: today in the team's timezone."),
-    days: Optional[int] = typer.Option(None, "--days", metavar="N",
-                                       help="Remind about tasks due within N days (default: policies.remind_days)."),
+    days: Optional[int] = typer.Option(
+        None, "--days", metavar="DAYS",
+        help="Remind about tasks due within DAYS days (default: policies.remind_days). A task still waiting for "
+             "unfinished dependencies is left out: the task holding it up is reminded instead, even when marked "
+             "blocked."),
     owner: Optional[str] = typer.Option(None, "--owner", metavar="PERSON", help="Only projects owned by PERSON."),
     platform: Optional[str] = typer.Option(None, "--platform", metavar="P", help="Only projects on platform P."),
     fmt: str = typer.Option("text", "--format", metavar="FORMAT", help="text, json, markdown or ics."),
@@ -220,9 +224,9 @@ def _deliver_email(smtp, config, items, header) -> list:
     return []
 
 
-CRON_HELP = """Print a ready crontab line and a GitHub Actions workflow for reminders.
+CRON_HELP = """Print a crontab line and a CI schedule for reminders.
 
-Times are in the team's timezone (storeops.yaml); the GitHub schedule is
+Both are ready to paste: a crontab line and a GitHub Actions workflow. Times are in the team's timezone (storeops.yaml); the GitHub schedule is
 converted to UTC, which is what GitHub runs on.
 
 Examples:

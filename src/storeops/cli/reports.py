@@ -28,7 +28,9 @@ def rejections(
     fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown", help="Output format."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
-    """Count rejections by platform and reason code, with the platform's own words as examples.
+    """Count rejections by platform and reason code.
+
+    The platform's own words are shown as examples.
 
     \b
     Examples:
@@ -117,7 +119,7 @@ def workload(
     since: Optional[str] = SINCE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Open tasks per person: how many, how many overdue, how many due soon.
+    """Count open, overdue and soon-due tasks per person.
 
     Counts tasks of active projects by assignee; everyone on the team is
     listed, idle people too. Project filters select which projects count.
@@ -176,9 +178,9 @@ def cycle_time(
     fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown", help="Output format."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
 ) -> None:
-    """Days per step and per platform, read from git history: median and p90, and outcome rates.
+    """Show days per step and platform, and outcome rates.
 
-    For each step (task id): days from its first in_progress to done. For
+    Read from git history, as median and p90. For each step (task id): days from its first in_progress to done. For
     platform steps (external): each wait from in_progress/submitted to the
     platform's answer (done or rejected). For projects: days from creation to
     first approval and to archive. Outcomes: opened / abandoned / failed

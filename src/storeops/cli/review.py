@@ -13,7 +13,7 @@ def approve(
     ctx: typer.Context,
     project_id: str = typer.Argument(..., metavar="PROJECT"),
     task_id: str = typer.Argument(..., metavar="TASK"),
-    note: Optional[str] = typer.Option(None, "--note", help="What you checked; kept with the approval."),
+    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="What you checked; kept with the approval."),
 ) -> None:
     """Approve a submitted task that needs your role's review.
 

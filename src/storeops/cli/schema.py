@@ -51,9 +51,9 @@ def print_schema(name: str = typer.Argument(..., metavar="NAME", help=NAMES_HELP
 
 @schema_app.command("install")
 def install(ctx: typer.Context) -> None:
-    """Refresh the stores repo's copy of the schemas (.storeops/schemas/) after upgrading storeops.
+    """Refresh the stores repo's copy of the schemas.
 
-    Project files point editors at that copy through their first line.
+    Run it after upgrading storeops: it rewrites .storeops/schemas/. Project files point editors at that copy through their first line.
 
     Example:
       storeops schema install

@@ -11,8 +11,8 @@ from typer.core import TyperCommand
 from storeops.cli.common import JSON_OPTION, language, open_repo
 
 secret_app = typer.Typer(
-    help="A project's secrets (logins, ID numbers), age-encrypted inside the project file.\n\n"
-         "Displays show only a hint like ****1234.\n\nExample: storeops secret list acme-amazon-us",
+    help="Keep a project's secrets, encrypted in its file.\n\n"
+         "Secrets are logins, ID numbers and the like, age-encrypted inside the project file. Displays show only a hint like ****1234.\n\nExample: storeops secret list acme-amazon-us",
     no_args_is_help=True)
 
 
@@ -66,7 +66,9 @@ def set_secret(
     readers: Optional[str] = typer.Option(None, "--readers", metavar="ROLE|PERSON,...",
                                           help="Who may decrypt: roles, people, `owner` (default: owner, admin)."),
 ) -> None:
-    """Store a secret, typed at a hidden prompt or piped on stdin (never as an argument).
+    """Store a secret, typed at a hidden prompt or piped on stdin.
+
+    Never as an argument: arguments end up in shell history and process lists.
 
     Examples:
       storeops secret set acme-amazon-us legal_rep_id_number
@@ -91,7 +93,9 @@ def get_secret(
     key: str = typer.Argument(..., metavar="KEY", help="Secret name."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Print a secret's value (readers only; others get exit 3 naming the readers).
+    """Print a secret's value, for its readers only.
+
+    Anyone else gets exit 3 and the list of readers.
 
     Example:
       storeops secret get acme-amazon-us seller_password | xclip -selection clipboard
@@ -112,7 +116,7 @@ def list_secrets(
     project_id: str = typer.Argument(..., metavar="PROJECT", help="Project id."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """List a project's secrets: name, hint and readers (never the values).
+    """List a project's secrets: names, hints, readers, never values.
 
     Example:
       storeops secret list acme-amazon-us --json
@@ -141,7 +145,7 @@ def remove_secret(
     project_id: str = typer.Argument(..., metavar="PROJECT", help="Project id."),
     key: str = typer.Argument(..., metavar="KEY", help="Secret name."),
 ) -> None:
-    """Remove a secret from the project (git history keeps its ciphertext).
+    """Remove a secret (git history keeps its ciphertext).
 
     Example:
       storeops secret remove acme-amazon-us old_password

@@ -34,6 +34,7 @@ def list_sops(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
       storeops sop list --json
     """
     from storeops import render
+    from storeops.labels import word
 
     library, _root = _library(ctx)
     lang = language(ctx)
@@ -43,7 +44,7 @@ def list_sops(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         render.emit_json({"sops": rows})
         return
-    render.table(["id", "version", "platform", "sites", "reviewed", "tasks", "origin", "title"],
+    render.table([word(k, lang) for k in ("id", "version", "platform", "sites", "reviewed", "tasks", "origin", "title")],
                  [[r["id"], r["version"], r["platform"], ",".join(r["sites"]), r["reviewed"], r["tasks"], r["origin"],
                    library[r["id"]].title(lang)] for r in rows])
 
@@ -56,6 +57,7 @@ def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID")
       storeops sop show amazon-us
     """
     from storeops import render
+    from storeops.labels import word
     from storeops.sop import get_sop
 
     library, _root = _library(ctx)
@@ -78,7 +80,7 @@ def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID")
         docs = ", ".join(d["id"] + ("🔒" if d.get("sensitive") else "") for d in t.get("documents", []))
         rows.append([t["id"], (t.get("title") or {}).get(lang, ""), t.get("role", ""), t.get("duration", ""),
                      ", ".join(t.get("depends_on", [])) or "-", " ".join(flags), docs])
-    render.table(["task", "title", "role", "takes", "after", "flags", "documents"], rows)
+    render.table([word(k, lang) for k in ("task", "title", "role", "takes", "depends", "flags", "documents")], rows)
     reasons = sop.data.get("rejection_reasons", [])
     if reasons:
         render.out()
@@ -92,7 +94,7 @@ def templates(
     copy_to: Optional[Path] = typer.Option(None, "--copy-to", metavar="DIR", help="Copy the template files into DIR."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """List the document templates an SOP uses, or copy them to a folder.
+    """List or copy the document templates an SOP uses.
 
     Example:
       storeops sop templates amazon-us --copy-to ./letters
@@ -130,7 +132,9 @@ def copy(
     new_id: Optional[str] = typer.Option(None, "--as", metavar="NEW_ID", help="Id of the copy (default: the same, "
                                          "which overrides the built-in)."),
 ) -> None:
-    """Copy an SOP into your stores repo's sop/ folder to customise it (one commit).
+    """Copy an SOP into your sop/ folder to customise it.
+
+    One commit; a copy under the same id overrides the built-in SOP.
 
     Examples:
       storeops sop copy amazon-us

@@ -17,11 +17,11 @@ def advance(
         None, "--to", metavar="STATE",
         help="Target state: in_progress, submitted, done, rejected, blocked, skipped, todo.",
     ),
-    note: Optional[str] = typer.Option(None, "--note", help="A note kept on the task."),
+    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="A note kept on the task."),
 ) -> None:
-    """Move a task one step (todo → in_progress → submitted → done), or --to a state.
+    """Move a task one step along its workflow, or --to a state.
 
-    Refuses when dependencies are not done, the move is not allowed, or a gated
+    The steps are todo → in_progress → submitted → done. Refuses when dependencies are not done, the move is not allowed, or a gated
     task has no approval yet.
 
     Examples:
@@ -31,11 +31,20 @@ def advance(
     from storeops import actions, render
     from storeops.errors import UsageError
     from storeops.model import STATES
+    from storeops.workflow import document_gaps
 
     if to is not None and to not in STATES:
         raise UsageError(f"--to {to!r} is not a state", hint="one of " + ", ".join(STATES))
-    old, new = actions.advance(open_repo(ctx), project_id, task_id, to, note)
+    repo = open_repo(ctx)
+    old, new = actions.advance(repo, project_id, task_id, to, note)
     render.message(f"{project_id}: {task_id} {old.state} → {new.state}")
+    if new.state in ("submitted", "done"):
+        for doc, expired in document_gaps(new, actions.today(repo.config)):
+            fix = f"storeops attach {project_id} FILE --task {task_id} --doc {doc}"
+            if expired is None:
+                render.warn(f"{task_id}: document {doc} is not attached; {fix}")
+            else:
+                render.warn(f"{task_id}: document {doc} expired on {expired.isoformat()}; {fix}")
 
 
 def assign(

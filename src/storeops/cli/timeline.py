@@ -30,9 +30,9 @@ def timeline(
     since: Optional[str] = SINCE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Show a Gantt chart of tasks: the plan from due dates, today marked, overdue in red.
+    """Show a Gantt chart of tasks, planned and actual.
 
-    Under each task that has begun, "↳ actual" shows when it really ran, from
+    The plan comes from due dates, today is marked, overdue is red. Under each task that has begun, "↳ actual" shows when it really ran, from
     git history: its first in_progress to done (to today while it is open).
     `mermaid` prints a gantt block for GitHub markdown (issues, pull requests);
     `svg` writes one self-contained image (no scripts, nothing fetched).

@@ -18,7 +18,7 @@ def keygen(
     force: bool = typer.Option(False, "--force",
                                help="Replace an existing identity (you lose what only it could open)."),
 ) -> None:
-    """Make your age identity (private key) and print its public key.
+    """Make your age identity and print its public key.
 
     The identity is written with mode 0600; an existing one is never replaced
     without --force. Give the printed `age1...` line to an admin, who adds it
@@ -63,9 +63,9 @@ def attach(
         None, "--readers", metavar="ROLE|PERSON,...",
         help="Who may decrypt: roles, people, `owner` (default: owner, the task's roles, admin)."),
 ) -> None:
-    """Attach a document to a project: copied under attachments/PROJECT/, encrypted if sensitive.
+    """Attach a document to a project, encrypted if sensitive.
 
-    Sensitive files are encrypted in memory to their readers' keys and stored
+    The file is copied under attachments/PROJECT/. Sensitive files are encrypted in memory to their readers' keys and stored
     as `.age`; the plaintext never enters the repository. Records the file,
     issue date, sha256 and readers on the document, in one commit. Attaching
     again replaces the file (git history keeps the old one).
@@ -158,9 +158,9 @@ def rekey(
     dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would be re-encrypted, to whom."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Re-encrypt every attachment and secret to its current readers (one commit).
+    """Re-encrypt every attachment and secret to today's readers.
 
-    Run it after people, keys or roles change: roles are resolved to today's
+    All in one commit. Run it after people, keys or roles change: roles are resolved to today's
     holders and people who left are dropped, so they cannot decrypt anything
     at HEAD. You need an identity that can open every item; what you cannot
     open is listed (exit 3) for one of its readers to rekey.

@@ -1,0 +1,356 @@
+"""Messages users read on stderr, in Chinese: the English text is the key.
+
+The domain raises errors and the CLI prints messages in English, as it always
+has. `say` matches a message against the English templates of `ZH` and fills
+the Chinese template with the same values, so no raise site needs to know
+about languages. A message that no template matches stays English: a new or
+changed message can be untranslated, never broken.
+
+A template's `{name}` matches one value; the name says what it may be (see
+`_KINDS`: ids and people are one word, states become their Chinese labels,
+anything else is any text). A leading location such as `projects/x.yaml:3:5:`
+or a field name is kept as it is: only the rest is looked up.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+from collections.abc import Callable
+from functools import lru_cache
+
+from storeops.labels import OUTCOME, STATE
+
+_FORMATTER = string.Formatter()
+_WORD = r"[^\s'\",:()<>]+"
+_STATE = "|".join(STATE)
+
+# placeholder name (trailing digits ignored) -> (regex, how the value is shown in Chinese)
+_KINDS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "n": (r"\d+", str),
+    "date": (r"\d{4}-\d{2}-\d{2}", str),
+    "state": (_STATE, lambda v: STATE[v]["zh"]),
+    "states": (rf"(?:{_STATE})(?:, (?:{_STATE}))*", lambda v: "、".join(STATE[s]["zh"] for s in v.split(", "))),
+    "alts": (r".+?", lambda v: v.replace(" or ", " 或 ")),
+    "who": (_WORD, lambda v: "无人" if v == "nobody" else v),
+    "outcome": ("opened|abandoned|failed", lambda v: OUTCOME[v]["zh"]),
+    "file": (r"\S+", str),  # a path ending a message: one word, so that the text after it is not taken along
+    "command": (r"storeops [^()]+", str),
+    "what": (r".+?", lambda v: _WHAT.get(v, v)),
+    **{name: (_WORD, str) for name in ("id", "project", "task", "doc", "person", "role", "sop", "option", "email")},
+}
+
+_WHAT = {"project id": "项目 id", "document id": "资料 id", "SOP id": "SOP id", "platform (like amazon)": "平台（如 amazon）",
+         "site (like us)": "站点（如 us）", "category (like home-kitchen)": "类目（如 home-kitchen）"}
+
+WORDS = {
+    "error": {"en": "error: ", "zh": "错误："},
+    "warning": {"en": "warning: ", "zh": "警告："},
+    "hint": {"en": "hint: ", "zh": "提示："},
+}
+
+ZH: dict[str, str] = {
+    # ---- finding the stores repo, locking it, git ----
+    "{path}: not a stores repo (no storeops.yaml here or in any parent folder)":
+        "{path}：不是 stores 仓库（这里和上级文件夹都没有 storeops.yaml）",
+    "run `storeops init` to make one, or pass -C PATH": "运行 `storeops init` 新建一个，或用 -C PATH 指定",
+    "{path}: no such directory": "{path}：文件夹不存在",
+    "{path}: the stores repo is not a git repository": "{path}：这个 stores 仓库不是 git 仓库",
+    "run `git init` there (or `git clone` the team's stores repo)":
+        "在那里运行 `git init`（或 `git clone` 团队的 stores 仓库）",
+    "the stores repo is busy ({holder} holds {path})": "stores 仓库正被占用（{holder} 持有 {path}）",
+    "wait for it to finish and retry": "等它结束后重试",
+    "cannot lock the stores repo: {path}": "无法锁定 stores 仓库：{path}",
+    "is the file system read-only, or the repo not yours? nothing was changed":
+        "文件系统是否只读，或仓库不属于你？没有做任何修改",
+    "git does not know who you are": "git 不知道你是谁",
+    'run: git config --global user.name "Your Name" && git config --global user.email you@example.com':
+        '运行：git config --global user.name "你的名字" && git config --global user.email you@example.com',
+    "git is not installed or not on PATH": "没有安装 git，或 git 不在 PATH 中",
+    "install git, e.g. apt-get install git": "请安装 git，例如 apt-get install git",
+    "a git merge is in progress here, and git allows no commit of single files during a merge":
+        "这里有一个进行中的 git 合并，合并期间 git 不允许只提交单个文件",
+    "finish the merge (git commit) or abort it (git merge --abort), then retry; storeops changed nothing":
+        "先完成合并（git commit）或放弃合并（git merge --abort）再重试；storeops 没有做任何修改",
+    "git's lock file {path} is in the way: a git command is running in this repo, or one was killed and left it "
+    "behind": "git 的锁文件 {path} 挡住了：这个仓库里有 git 命令正在运行，或者有一个被中断后留下了它",
+    "if no git command is running here, delete it and retry: rm {paths} (storeops changed nothing)":
+        "如果这里没有 git 命令在运行，删除它后重试：rm {paths}（storeops 没有做任何修改）",
+    "git {op} failed: {reason}": "git {op} 失败：{reason}",
+    "this stores repo has no remote to sync with": "这个 stores 仓库没有可同步的远程仓库",
+    "git remote add origin URL (the team's shared repository)": "git remote add origin URL（团队共享的仓库）",
+    "uncommitted changes in {list}; nothing was synced": "{list} 有未提交的修改；没有同步任何内容",
+    "commit them (or git stash), then run storeops sync again": "先提交（或 git stash），再运行 storeops sync",
+    "{path} is already a stores repo (storeops.yaml exists)": "{path} 已经是 stores 仓库（storeops.yaml 已存在）",
+    "nothing to do; `storeops check` verifies it": "无需操作；可用 `storeops check` 检查它",
+    "nothing to do; use `storeops check` to verify it": "无需操作；可用 `storeops check` 检查它",
+    "--language '{value}' is not one of {list}": "--language '{value}' 不是 {list} 之一",
+    "--timezone: {detail}": "--timezone：{detail}",
+    # ---- ids, people, dates ----
+    "unknown project '{project}'": "没有项目 '{project}'",
+    "did you mean {alts}?": "你要找的是 {alts} 吗？",
+    "unknown person '{person}'": "团队里没有 '{person}'",
+    "add them with `storeops person add`": "用 `storeops person add` 添加",
+    "{project} has no task '{task}'": "{project} 没有任务 '{task}'",
+    "tasks: {list}": "任务：{list}",
+    "unknown SOP '{sop}'": "没有 SOP '{sop}'",
+    "see `storeops sop list`": "见 `storeops sop list`",
+    "'{value}' is not a valid {what}": "'{value}' 不是有效的 {what}",
+    "use lowercase letters, digits and '-', starting with a letter or digit":
+        "只能用小写字母、数字和 '-'，并以字母或数字开头",
+    "{option}: '{value}' is not a date": "{option}：'{value}' 不是日期",
+    "write dates as YYYY-MM-DD": "日期写成 YYYY-MM-DD",
+    "--appointment: '{value}' is not a date and time": "--appointment：'{value}' 不是日期时间",
+    "write 2026-12-10T10:00 (team timezone) or 2026-12-10T10:00+08:00":
+        "写成 2026-12-10T10:00（团队时区）或 2026-12-10T10:00+08:00",
+    "--status '{value}' is not a status": "--status '{value}' 不是项目状态",
+    "--role '{value}' is not a role": "--role '{value}' 不是角色",
+    "roles: {list}": "角色：{list}",
+    "--email '{value}' is not an email address": "--email '{value}' 不是邮箱地址",
+    "--format '{value}' is not a format": "--format '{value}' 不是支持的格式",
+    "one of {list}": "可选：{list}",
+    "--days {value}: must be 0 or more": "--days {value}：必须大于或等于 0",
+    "--platform '{value}' is not a platform": "--platform '{value}' 不是平台",
+    "platforms: {list}": "平台：{list}",
+    "{person} is already on the team": "{person} 已在团队中",
+    "{email} already belongs to {person}": "{email} 已属于 {person}",
+    "{person} still has work: {list}": "{person} 仍有任务：{list}",
+    "reassign it with `storeops assign` first": "请先用 `storeops assign` 转交",
+    "{person} is the last admin": "{person} 是最后一个管理员",
+    "give someone else the admin role first": "请先把 admin 角色给其他人",
+    # ---- projects and tasks ----
+    "project '{project}' already exists": "项目 '{project}' 已存在",
+    "choose another --id": "请用 --id 换一个",
+    "--site '{value}' is not a site of {sop}": "--site '{value}' 不是 {sop} 的站点",
+    "sites: {list}": "站点：{list}",
+    "--store must not be empty": "--store 不能为空",
+    "--target {date} is before the start {date2}": "--target {date} 早于开始日期 {date2}",
+    "{project} is archived and read-only": "{project} 已归档，只读",
+    "storeops reopen {project} first": "请先运行 storeops reopen {project}",
+    "--to '{value}' is not a state": "--to '{value}' 不是任务状态",
+    "{task} is already {state}": "{task} 已经是{state}",
+    "{task} cannot go {state} → {state2} (from {state3}: {states})":
+        "{task} 不能从{state}变为{state2}（{state3}只能变为：{states}）",
+    "{task} is not optional and cannot be skipped": "{task} 不是可选任务，不能跳过",
+    "{task} waits for {list} (not done yet)": "{task} 要等 {list} 完成",
+    "{task} needs an approval by {role}: advance it to submitted first": "{task} 需要 {role} 审核：请先推进到已提交",
+    "{task} needs an approval by someone with the {role} role other than the assignee (storeops approve {project} "
+    "{task2})": "{task} 需要执行人以外的 {role} 角色成员审核（storeops approve {project} {task2}）",
+    "{task} is {state}; nothing to advance": "{task} 已是{state}，没有下一步",
+    "use --to in_progress to reopen it": "用 --to in_progress 重新打开",
+    "{task} is already assigned to {person}": "{task} 已分配给 {person}",
+    "nothing to change": "没有需要修改的内容",
+    "pass --due DATE and/or --appointment DATETIME": "请给出 --due DATE 和/或 --appointment DATETIME",
+    "{task} is not an appointment task": "{task} 不是预约类任务",
+    "only tasks like video-verification take --appointment": "只有视频验证这类任务可以用 --appointment",
+    "{task} is already scheduled like that": "{task} 的日程已经是这样",
+    "{task} has no approval gate": "{task} 没有审核关卡",
+    "only tasks with requires_approval take approvals": "只有设置了 requires_approval 的任务需要审批",
+    "{email} is not on the team, so it cannot approve": "{email} 不在团队中，不能审批",
+    "an admin adds you with `storeops person add NAME --email EMAIL --role ROLE`":
+        "请管理员用 `storeops person add NAME --email EMAIL --role ROLE` 添加你",
+    "{person} does not hold the {role} role that {task} needs": "{person} 没有 {task} 所需的 {role} 角色",
+    "ask someone with {role}: {list}": "请找有 {role} 角色的人：{list}",
+    "{person} is the assignee of {task} and cannot approve their own work": "{person} 是 {task} 的执行人，不能审批自己的工作",
+    "ask another person with the {role} role (cross-review)": "请另一位有 {role} 角色的人审批（交叉审核）",
+    "{task} is {state}; approvals are given to submitted work": "{task} 是{state}；只能审批已提交的任务",
+    "the assignee runs `storeops advance {project} {task} --to submitted` first":
+        "请执行人先运行 `storeops advance {project} {task} --to submitted`",
+    "{person} already approved {task}": "{person} 已经审批过 {task}",
+    # ---- documents and keys ----
+    "which document of {task}? pass --doc": "{task} 的哪份资料？请用 --doc 指定",
+    "its documents: {list}": "它的资料：{list}",
+    "which document? pass --doc DOC_ID (and --task for a new one)": "哪份资料？请用 --doc DOC_ID 指定（新资料再加 --task）",
+    "documents: {list}": "资料：{list}",
+    "{project} has no document '{doc}'": "{project} 没有资料 '{doc}'",
+    "{task} has no document '{doc}'": "{task} 没有资料 '{doc}'",
+    "pass --task T to add it to a task": "用 --task T 把它加到某个任务",
+    "{path}: no such file": "{path}：文件不存在",
+    "{path} is a folder; attach one file at a time": "{path} 是文件夹；请一次附加一个文件",
+    "{doc} is marked sensitive; it is always stored encrypted": "{doc} 标记为敏感资料，总是加密保存",
+    "drop --plain": "去掉 --plain",
+    "nothing is attached for {project}/{doc} yet": "{project}/{doc} 还没有附件",
+    "the attached file is missing from the work tree": "附件不在工作区中",
+    "cannot encrypt {what}: none of its readers ({list}) has a key": "无法加密 {what}：它的可查看人（{list}）都没有密钥",
+    "add a key with `storeops person key NAME --age-recipient age1...`":
+        "用 `storeops person key NAME --age-recipient age1...` 添加密钥",
+    "name readers who are on the team": "请指定团队中的人作为可查看人",
+    "no identity to decrypt with": "没有可用于解密的身份密钥",
+    "run `storeops keygen` (writes {path}) or set STOREOPS_IDENTITY":
+        "运行 `storeops keygen`（写入 {path}）或设置 STOREOPS_IDENTITY",
+    "{name} is not a reader of {what}; readers: {list}": "{name} 不是 {what} 的可查看人；可查看人：{list}",
+    "ask one of them, or an admin to add you with --readers": "请找其中一人，或请管理员用 --readers 加上你",
+    "{path} already exists": "{path} 已存在",
+    "pass --force to overwrite it": "用 --force 覆盖",
+    "pass --force to replace it": "用 --force 替换",
+    # ---- files: YAML, schema ----
+    "file not found": "文件不存在",
+    "a tab character where YAML needs spaces": "YAML 这里需要空格，却是制表符",
+    "indent with spaces, not tabs": "用空格缩进，不要用制表符",
+    "fix the YAML syntax": "请修正 YAML 语法",
+    "nesting too deep": "嵌套太深",
+    "fix the field, then run `storeops check`": "修正该字段后运行 `storeops check`",
+    "fix the SOP, then run `storeops check`": "修正 SOP 后运行 `storeops check`",
+    "nothing was written": "没有写入任何内容",
+    "id is '{value}' but the file is named {name}.yaml": "id 是 '{value}'，文件名却是 {name}.yaml",
+    "rename the file or fix the id": "重命名文件或修改 id",
+    "unknown field '{field}' ({hint})": "未知字段 '{field}'（{hint}）",
+    "unknown field '{field}'; expected one of {list}": "未知字段 '{field}'；应为以下之一：{list}",
+    "'{value}' is not one of {list}": "'{value}' 不是以下之一：{list}",
+    "'{field}' is a required property": "缺少必填字段 '{field}'",
+    # ---- the error boundary ----
+    "unexpected error: {detail}": "意外错误：{detail}",
+    "rerun with --debug for the traceback, and report it": "加 --debug 重新运行可看到回溯信息，请报告这个问题",
+    # ---- what commands say when they worked ----
+    "{project}: {task} {state} → {state2}": "{project}：{task} {state} → {state2}",
+    "{project}: {task} {who} → {person}": "{project}：{task} {who} → {person}",
+    "{project}: {task} due {date}": "{project}：{task} 截止 {date}",
+    "{project}: {task} due {date}, appointment {when}": "{project}：{task} 截止 {date}，预约 {when}",
+    "{project}: {task} no due date": "{project}：{task} 无截止日期",
+    "{project}: {task} no due date, appointment {when}": "{project}：{task} 无截止日期，预约 {when}",
+    "{project}: {task} approved by {person} ({role})": "{project}：{task} 已由 {person}（{role}）审批通过",
+    "next: {command}": "下一步：{command}",
+    "{project}: {task} {state} → rejected ({reason})": "{project}：{task} {state} → 被驳回（{reason}）",
+    "evidence kept as {file}": "证据已保存为 {file}",
+    "advice: {text}": "建议：{text}",
+    "next: rework it, then `storeops advance {project} {task}` to start again":
+        "下一步：返工，然后运行 `storeops advance {project} {task}` 重新开始",
+    "{project}: archived ({outcome})": "{project}：已归档（{outcome}）",
+    "{project}: reopened (was {outcome} on {date})": "{project}：已重新打开（原为 {date} {outcome}）",
+    "{project} is already archived ({outcome} on {date})": "{project} 已归档（{date} {outcome}）",
+    "{project} is not archived": "{project} 没有归档",
+    "--reason '{value}' is not a rejection reason of {sop}": "--reason '{value}' 不是 {sop} 的驳回原因",
+    "reasons: {list}": "原因：{list}",
+    "--reason must say why the project ends": "--reason 必须说明项目结束的原因",
+    "would re-encrypt {n} item(s); nothing written": "将重新加密 {n} 项；没有写入任何内容",
+    "re-encrypted {n} item(s) in commit {commit}": "已在提交 {commit} 中重新加密 {n} 项",
+    "nothing to re-encrypt": "没有需要重新加密的内容",
+    "nobody on the team holds the {role} role, which must approve {list} (storeops person add NAME --email E "
+    "--role {role2})": "团队中没有人担任 {role} 角色，而 {list} 需要它审批（storeops person add NAME --email E --role {role2}）",
+    "the plan ends {date}, after the target {date2}": "计划在 {date} 结束，晚于目标日期 {date2}",
+    "example stores repo with {n} projects in {file}": "示例 stores 仓库已建在 {file}，含 {n} 个项目",
+    "try: {command}": "试试：{command}",
+    "wrote {file}": "已写入 {file}",
+    "wrote {file}; edit it, bump `version`, then run `storeops check`":
+        "已写入 {file}；编辑它、更新 `version`，然后运行 `storeops check`",
+    "initialised stores repo '{team}' in {file}": "已在 {file} 初始化 stores 仓库 '{team}'",
+    "you are {person} ({roles}); next: storeops person add NAME --email E --role ops":
+        "你是 {person}（{roles}）；下一步：storeops person add NAME --email E --role ops",
+    "set {person}'s key": "已设置 {person} 的密钥",
+    "replaced {person}'s key": "已替换 {person} 的密钥",
+    "next: storeops rekey (re-encrypts existing documents and secrets to the new key)":
+        "下一步：storeops rekey（把已有资料和密钥项重新加密给新密钥）",
+    "next: storeops rekey (until then {person} can still decrypt documents at HEAD)":
+        "下一步：storeops rekey（在此之前 {person} 仍能解密 HEAD 中的资料）",
+    "schemas are up to date": "schema 已是最新",
+    "updated {n} schema file(s)": "已更新 {n} 个 schema 文件",
+    "copied {n} template(s) to {file}": "已复制 {n} 个模板到 {file}",
+    "added {person} <{email}>": "已添加 {person} <{email}>",
+    "added {person} <{email}> ({roles})": "已添加 {person} <{email}>（{roles}）",
+    "removed {person}": "已移除 {person}",
+    "no projects (create one with `storeops new`)": "还没有项目（用 `storeops new` 新建）",
+    "no projects match": "没有符合条件的项目",
+    "document {doc} is not attached; {command}": "资料 {doc} 还没有附上；{command}",
+    "document {doc} expired on {date}; {command}": "资料 {doc} 已于 {date} 过期；{command}",
+    "attached {ref}: {file} (plain)": "已附加 {ref}：{file}（未加密）",
+    "attached {ref}: {file} (encrypted for {list})": "已附加 {ref}：{file}（已加密，可查看人：{list}）",
+    "replaced {ref}: {file} (plain)": "已替换 {ref}：{file}（未加密）",
+    "replaced {ref}: {file} (encrypted for {list})": "已替换 {ref}：{file}（已加密，可查看人：{list}）",
+    "{path} is plaintext inside the stores repo: delete it (it was not committed)":
+        "{path} 是 stores 仓库里的明文文件：请删除它（它没有被提交）",
+    "{list} cannot open it until they have a key (`storeops person key`) and someone runs `storeops rekey`":
+        "{list} 要等有了密钥（`storeops person key`）并有人运行 `storeops rekey` 后才能打开",
+    "you are not among its readers: you will not be able to open it": "你不在可查看人之中：你将无法打开它",
+    "{doc} is valid {n} days from issue: pass --issued DATE so storeops can tell when it expires":
+        "{doc} 自开具日起 {n} 天内有效：请用 --issued DATE 给出开具日期，storeops 才能提醒到期",
+    "sent {n} message(s) to {where}": "已向 {where} 发送 {n} 条消息",
+    "mailed {n} digest(s) through {server}": "已通过 {server} 发送 {n} 封摘要邮件",
+    "{n} reminder(s) for {who} not mailed: not a person in storeops.yaml":
+        "{who} 的 {n} 项提醒未发送：storeops.yaml 中没有此人",
+    "{n} problem(s)": "{n} 个问题",
+    "ok: {n} project file(s), storeops.yaml and the team's SOPs": "通过：{n} 个项目文件、storeops.yaml 和团队的 SOP",
+    "ok: every commit since {base}": "通过：{base} 之后的每个提交",
+    "{n} file(s) not in canonical form (run `storeops fmt`)": "{n} 个文件不是规范格式（运行 `storeops fmt`）",
+    "formatted {n} file(s)": "已格式化 {n} 个文件",
+}
+
+_chosen: str | None = None
+_fallback: Callable[[], str | None] | None = None
+_explicit: str | None = None
+
+
+def choose(lang: str | None, fallback: Callable[[], str | None] | None = None) -> None:
+    """Set this run's language: `lang` from --lang/STOREOPS_LANG, else `fallback()` (the team's) when first needed."""
+    global _chosen, _fallback, _explicit
+    _chosen, _fallback, _explicit = lang, fallback, lang
+
+
+def team_chose(lang: str) -> None:
+    """The team's language became known (init just wrote it): it applies unless --lang/STOREOPS_LANG said otherwise."""
+    global _chosen, _fallback
+    _fallback = lambda: lang  # noqa: E731
+    if _explicit is None:
+        _chosen = None
+
+
+def current() -> str:
+    global _chosen
+    if _chosen is None:
+        try:
+            _chosen = (_fallback() if _fallback else None) or "en"
+        except Exception:  # an unreadable storeops.yaml is reported by the command itself, in English
+            _chosen = "en"
+    return _chosen
+
+
+def requested() -> str | None:
+    """The language asked for on the command line or in the environment, if any."""
+    lang = os.environ.get("STOREOPS_LANG")
+    return lang if lang in ("en", "zh") else None
+
+
+def word(key: str, lang: str | None = None) -> str:
+    entry = WORDS[key]
+    return entry.get(lang or current()) or entry["en"]
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> list[tuple[re.Pattern, str, dict[str, Callable[[str], str]]]]:
+    out = []
+    for english, chinese in ZH.items():
+        shown: dict[str, Callable[[str], str]] = {}
+        pattern = ""
+        for literal, name, _, _ in _FORMATTER.parse(english):
+            pattern += re.escape(literal)
+            if name:
+                regex, show = _KINDS.get(name.rstrip("0123456789"), (r".+?", str))
+                pattern += f"(?P<{name}>{regex})"
+                shown[name] = show
+        out.append((re.compile(pattern, re.DOTALL), chinese, shown))
+    return out
+
+
+def _translated(text: str) -> str | None:
+    for pattern, chinese, shown in _compiled():
+        match = pattern.fullmatch(text)
+        if match:
+            return chinese.format(**{name: shown[name](value) for name, value in match.groupdict().items()})
+    return None
+
+
+def say(text: str, lang: str | None = None) -> str:
+    """`text` in `lang` (default: this run's language); the English text when no template matches."""
+    if (lang or current()) != "zh" or not text:
+        return text
+    # a location (`file:3:5: `) or field (`tasks[0].state: `) prefix stays: try the whole text, then each tail
+    starts = [0] + [m.end() for m in re.finditer(r": ", text)]
+    try:
+        for start in starts:
+            rest = _translated(text[start:])
+            if rest is not None:
+                return text[:start] + rest
+    except (KeyError, IndexError, ValueError):  # a broken catalogue entry must not hide the message itself
+        pass
+    return text
+
