@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import language, open_repo
+from storeops.cli.common import language, open_repo, user_path
 
 
 def reject(
@@ -42,7 +42,8 @@ def reject(
     if message == "-":
         message = sys.stdin.read().removesuffix("\n")
     repo = open_repo(ctx)
-    done = outcomes.reject(repo, project_id, reason, task_id=task_id, message=message, evidence=evidence, at=at,
+    done = outcomes.reject(repo, project_id, reason, task_id=task_id, message=message,
+                           evidence=user_path(ctx, evidence) if evidence else None, at=at,
                            sensitive=sensitive)
     if done.warning:
         render.warn(done.warning)

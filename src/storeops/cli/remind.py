@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import language, open_repo
+from storeops.cli.common import language, open_repo, user_path
 
 FORMATS = ("text", "json", "markdown", "ics")
 GROUPS = ("person", "project")
@@ -118,7 +118,7 @@ def remind(
 
     header = Header(team=config.team, timezone=config.timezone, as_of=as_of_date, days=window, lang=lang)
     if output is not None:
-        _write(output, _render(fmt, items, header, group_by))
+        _write(user_path(ctx, output), _render(fmt, items, header, group_by))
     elif items and url is None and smtp is None:
         sys.stdout.write(_render(fmt, items, header, group_by).decode("utf-8"))
     problems = []

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, language, state
+from storeops.cli.common import JSON_OPTION, language, state, user_path
 
 sop_app = typer.Typer(help="Browse SOP templates: built-in plus your team's sop/ folder.\n\nExample: storeops sop list",
                       no_args_is_help=True)
@@ -113,6 +113,7 @@ def templates(
         source = team_file if team_file and team_file.is_file() else templates_dir() / name
         found.append((name, source))
     if copy_to is not None:
+        copy_to = user_path(ctx, copy_to)
         copy_to.mkdir(parents=True, exist_ok=True)
         for name, source in found:
             shutil.copyfile(source, copy_to / name)

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from storeops.cli.common import (JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
-                                 STATUS_OPTION, language, open_repo)
+                                 STATUS_OPTION, language, open_repo, user_path)
 
 FORMATS = ("text", "mermaid", "svg")
 
@@ -74,6 +74,7 @@ def timeline(
         render.message("no projects match" if any(chosen.to_dict().values()) else
                        "no projects (create one with `storeops new`)")
         return
+    output = user_path(ctx, output) if output is not None else None
     if fmt == "mermaid":
         _write(gantt.mermaid(chart, title), output)
     elif fmt == "svg":
