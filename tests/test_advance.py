@@ -4,7 +4,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 from conftest import git, run_cli
 
 from storeops import yamlio

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer
 from conftest import run_cli, run_subprocess
 
 from storeops.cli.main import app

@@ -6,7 +6,6 @@ import base64
 import email
 import hashlib
 import hmac
-import json
 import socket
 import urllib.parse
 from email import policy

@@ -2,10 +2,9 @@
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
-from conftest import DATA, git, run_cli
+from conftest import run_cli
 
 from storeops import schema, yamlio
 from storeops.check import check_sop_file

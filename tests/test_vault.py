@@ -1,7 +1,6 @@
 """Keys, attach and open: encrypted documents for their readers only."""
 
 import json
-import os
 import stat
 
 from conftest import git, run_cli

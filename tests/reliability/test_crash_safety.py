@@ -32,7 +32,7 @@ from reliability_support import (add_mini_sop, assert_repo_sound, leftover_temp_
                                  project_file)
 
 from storeops.repo import project_text
-from storeops import faults, gitcmd, yamlio
+from storeops import faults, gitcmd
 from storeops import repo as repo_module
 from storeops.repo import StoresRepo, parse_project
 

@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 
 from storeops import __version__, messages
 from storeops.cli import coercion
-from storeops.cli.common import State, state
+from storeops.cli.common import state
 
 coercion.install()
 
