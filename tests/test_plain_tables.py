@@ -27,3 +27,10 @@ def test_team_and_sop_tables_have_chinese_headers(stores):
     assert run_cli("--lang", "zh", "sop", "list").stdout.split()[:3] == ["id", "版本", "平台"]
     assert run_cli("--lang", "zh", "sop", "show", "amazon-us").stdout.count("任务  ") >= 1
     assert run_cli("-C", str(stores), "person", "list").stdout.split()[:4] == ["name", "email", "roles", "key"]
+
+
+def test_sop_tables_follow_the_team_language(stores):
+    path = stores / "storeops.yaml"
+    path.write_text(path.read_text().replace("language: en", "language: zh"))
+    assert run_cli("-C", str(stores), "sop", "list").stdout.split()[:3] == ["id", "版本", "平台"]
+    assert "准备营业执照" in run_cli("-C", str(stores), "sop", "show", "amazon-us").stdout
