@@ -241,3 +241,14 @@ def test_the_language_ends_with_the_run(zh_repo, capsys):
     render.warn("nobody on the team holds the finance role, which must approve bank "
                 "(storeops person add NAME --email E --role finance)")
     assert capsys.readouterr().err.startswith("warning: nobody on the team holds the finance role")
+
+
+def test_the_catalogue_has_no_key_twice():
+    """A dict literal keeps the last of two equal keys silently; the catalogue must not rely on that."""
+    import ast
+
+    tree = ast.parse((SRC / "messages.py").read_text())
+    catalogue = next(node.value for node in ast.walk(tree) if isinstance(node, ast.AnnAssign)
+                     and getattr(node.target, "id", None) == "ZH")
+    keys = [ast.literal_eval(key) for key in catalogue.keys]
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []

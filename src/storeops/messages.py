@@ -257,6 +257,9 @@ ZH: dict[str, str] = {
     "attached {ref}: {file} (encrypted for {list})": "已附加 {ref}：{file}（已加密，可查看人：{list}）",
     "replaced {ref}: {file} (plain)": "已替换 {ref}：{file}（未加密）",
     "replaced {ref}: {file} (encrypted for {list})": "已替换 {ref}：{file}（已加密，可查看人：{list}）",
+    "{path} is inside the stores repo": "{path} 在 stores 仓库里面",
+    "export outside it: a package there could be committed by accident": "请导出到仓库外：放在仓库里可能被误提交",
+    "write plaintext outside it (it could be committed), or use --stdout": "请把明文写到仓库外（否则可能被提交），或用 --stdout",
     "{path} is plaintext inside the stores repo: delete it (it was not committed)":
         "{path} 是 stores 仓库里的明文文件：请删除它（它没有被提交）",
     "{list} cannot open it until they have a key (`storeops person key`) and someone runs `storeops rekey`":
