@@ -2,6 +2,7 @@
 
 import ast
 import functools
+import json
 import re
 import string
 from pathlib import Path
@@ -245,10 +246,19 @@ def test_the_language_ends_with_the_run(zh_repo, capsys):
 
 def test_the_catalogue_has_no_key_twice():
     """A dict literal keeps the last of two equal keys silently; the catalogue must not rely on that."""
-    import ast
-
     tree = ast.parse((SRC / "messages.py").read_text())
     catalogue = next(node.value for node in ast.walk(tree) if isinstance(node, ast.AnnAssign)
                      and getattr(node.target, "id", None) == "ZH")
     keys = [ast.literal_eval(key) for key in catalogue.keys]
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
+
+
+def test_log_speaks_chinese_and_json_stays_english(stores, mini):
+    run_cli("-C", str(stores), "advance", mini, "licence")
+    assert run_cli("-C", str(stores), "assign", mini, "licence", "carol").exit_code == 0
+    text = run_cli("--lang", "zh", "-C", str(stores), "log", mini).stdout
+    assert "licence：待办 → 进行中" in text
+    assert "licence 的执行人 " in text and " → carol" in text
+    assert "由 mini@" in text and "创建项目" in text
+    events = json.loads(run_cli("--lang", "zh", "-C", str(stores), "log", mini, "--json").stdout)["events"]
+    assert events[-1]["text"].startswith("project created from mini@")

@@ -41,7 +41,7 @@ _KINDS: dict[str, tuple[str, Callable[[str], str]]] = {
     **{name: (_WORD, str) for name in ("id", "project", "task", "doc", "person", "role", "sop", "option", "email")},
 }
 
-_WHAT = {"project id": "项目 id", "document id": "资料 id", "SOP id": "SOP id", "platform (like amazon)": "平台（如 amazon）",
+_WHAT = {"none": "无", "project id": "项目 id", "document id": "资料 id", "SOP id": "SOP id", "platform (like amazon)": "平台（如 amazon）",
          "site (like us)": "站点（如 us）", "category (like home-kitchen)": "类目（如 home-kitchen）"}
 
 WORDS = {
@@ -51,6 +51,28 @@ WORDS = {
 }
 
 ZH: dict[str, str] = {
+    # ---- what changed, as `storeops log` shows it (changes.py) ----
+    "project created from {sop} ({what})": "由 {sop} 创建项目（{what}）",
+    "{task}: {state} → {state2}": "{task}：{state} → {state2}",
+    "assignee of {task} {what} → {what2}": "{task} 的执行人 {what} → {what2}",
+    "due of {task} {what} → {what2}": "{task} 的截止日期 {what} → {what2}",
+    "appointment for {task} booked {what}": "{task} 已预约 {what}",
+    "appointment for {task} cancelled (was {what})": "{task} 的预约已取消（原为 {what}）",
+    "appointment for {task} moved {what} → {what2}": "{task} 的预约改期 {what} → {what2}",
+    "approved {task} ({role})": "审批通过 {task}（{role}）",
+    "approvals of {task} cleared": "{task} 的审批已清除",
+    "note on {task}: {what}": "{task} 的备注：{what}",
+    "document {doc} added": "资料 {doc} 已添加",
+    "issue date of {doc} {what} → {what2}": "{doc} 的签发日期 {what} → {what2}",
+    "readers of {doc} {what} → {what2}": "{doc} 的可查看人 {what} → {what2}",
+    "document {doc} removed": "资料 {doc} 已移除",
+    "document {doc} replaced": "资料 {doc} 已替换",
+    "task {task} added ({state})": "新增任务 {task}（{state}）",
+    "archived ({outcome})": "已归档（{outcome}）",
+    "account.{id} {what} → {what2}": "账号 {id} {what} → {what2}",
+    "payout bound": "已绑定收款",
+    "payout unbound": "已解绑收款",
+    "archived ({outcome}): {what}": "已归档（{outcome}）：{what}",
     # ---- finding the stores repo, locking it, git ----
     "{path}: not a stores repo (no storeops.yaml here or in any parent folder)":
         "{path}：不是 stores 仓库（这里和上级文件夹都没有 storeops.yaml）",

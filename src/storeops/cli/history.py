@@ -66,7 +66,7 @@ def log(
 def _table(events, timezone: str, lang: str, with_project: bool) -> None:
     from zoneinfo import ZoneInfo
 
-    from storeops import render
+    from storeops import messages, render
     from storeops.labels import word
 
     zone = ZoneInfo(timezone)
@@ -74,7 +74,7 @@ def _table(events, timezone: str, lang: str, with_project: bool) -> None:
     headers += [word("change", lang), "commit"]
     rows, styles = [], []
     for event in events:
-        text = event.change.text
+        text = messages.say(event.change.text, lang)
         if event.change.by and event.change.by != event.person and event.action in ("approve", "note"):
             text += f" — recorded as {event.change.by}"
         if event.via != "storeops":
