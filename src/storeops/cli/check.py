@@ -38,7 +38,8 @@ def check(
       storeops check --base origin/main --require-signed
     """
     from storeops import render
-    from storeops.check import check_history, check_repo
+    from storeops.check import check_repo
+    from storeops.check_base import check_history
     from storeops.errors import UsageError
 
     repo = open_repo(ctx)

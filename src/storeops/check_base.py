@@ -1,0 +1,196 @@
+"""`storeops check --base REF`: every commit of a pull request, audited against the workflow.
+
+Where check.py looks at the files as they are, this walks the commits of
+REF..HEAD and finds what only history shows: illegal moves, approvals not made
+by the approver, edits of archived projects, plaintext of sensitive documents.
+"""
+
+from __future__ import annotations
+
+from storeops import yamlio
+from storeops.check import Problem
+from storeops.config import Config
+from storeops.errors import DataError
+from storeops.model import FieldError, Project
+from storeops.repo import CONFIG_FILE, StoresRepo
+
+
+def check_history(repo: StoresRepo, base: str, require_signed: bool = False) -> list[Problem]:
+    """Problems in the commits base..HEAD: illegal transitions, forged or unsigned approvals,
+    edits of archived projects, changed approval gates, plaintext where a document is sensitive.
+
+    People and roles come from storeops.yaml at `base`, so a pull request cannot
+    grant its own author the role it then uses.
+    """
+    from storeops import history
+
+    base_sha = history.resolve(repo.root, base)
+    commits = history.read_commits(repo.root, [f"{base_sha}..HEAD"], [history.PROJECTS, "attachments/"],
+                                   reverse=True)
+    problems: list[Problem] = []
+    with history.Blobs(repo.root) as blobs:
+        versions = history.Versions(blobs)
+        team = _team_at(repo, blobs, base_sha)
+        names: list[str] = []
+        for commit in commits:
+            for change in commit.files:
+                if history.is_project_path(change.path):
+                    names += [change.old_blob, change.new_blob]
+                    if change.old_blob and change.new_blob and not commit.is_merge:
+                        versions.earlier.setdefault(change.new_blob, change.old_blob)
+                    if commit.is_merge:
+                        names += [f"{p}:{change.path}" for p in commit.parents[1:]]
+        versions.load(names)
+        audit = _CommitAudit(repo, versions, team, require_signed)
+        for commit in commits:
+            for change in commit.files:
+                if history.is_project_path(change.path):
+                    problems += audit.project_file(commit, change)
+                elif change.path.startswith("attachments/") and change.new_blob:
+                    problems += audit.attachment(commit, change)
+    return problems
+
+
+def _team_at(repo: StoresRepo, blobs, revision: str) -> Config:
+    found = blobs.fetch([f"{revision}:{CONFIG_FILE}"]).get(f"{revision}:{CONFIG_FILE}")
+    if found is not None:
+        try:
+            return Config.from_dict(yamlio.loads(found[1].decode("utf-8"), CONFIG_FILE))
+        except (DataError, FieldError, UnicodeDecodeError):
+            pass  # a broken base config: fall back to today's team, which `check` validates
+    return repo.config
+
+
+class _CommitAudit:
+    def __init__(self, repo: StoresRepo, versions, team: Config, require_signed: bool):
+        self.repo, self.versions, self.team, self.require_signed = repo, versions, team, require_signed
+        self._signatures: dict[str, str | None] = {}
+
+    def project_file(self, commit, change) -> list[Problem]:
+        from storeops import history
+        from storeops.model import Project
+
+        new = self.versions.get(change.new_blob)
+        if new is not None and not isinstance(new, Project):
+            return []  # a broken version; `check` reports the file if it is still broken at HEAD
+        old = history.readable_before(change, self.versions)
+        found: list[tuple[tuple, str, str]] = []   # (document path, message, code)
+        if old is not None and old.archived is not None:
+            if new is None:
+                found.append(((), f"{old.id} is archived and may not be deleted", "archived"))
+            elif _edited_beyond_archive(old, new):
+                found.append(((), f"{old.id} is archived and read-only; reopen it in its own commit first "
+                                  f"(storeops reopen {old.id})", "archived"))
+        if new is not None:
+            for item in history.file_changes(commit, change, self.versions):
+                found += self._change(commit, old, new, item)
+            if old is None:
+                found += self._born(commit, new)
+        return [self._problem(commit, change, new, where, message, code) for where, message, code in found]
+
+    def _change(self, commit, old, new, item) -> list[tuple[tuple, str, str]]:
+        import dataclasses
+
+        from storeops.workflow import transition_problem
+
+        out = []
+        if item.action == "advance" and old is not None and old.task(item.task) is not None:
+            task = new.task(item.task)
+            problem = transition_problem(new, dataclasses.replace(task, state=item.old), item.new)
+            if problem:
+                out.append((item.path, problem, "transition"))
+        elif item.action == "approve" and item.new:
+            out += self._approval(commit, new, item)
+        elif item.action == "edit" and item.field == "id" and item.task and item.new == item.task:
+            out += self._born_task(commit, new, new.task(item.task), item.path)
+        elif item.field == "requires_approval" and old is not None:
+            out.append((item.path, f"{item.text}: approval gates come from the SOP and are not changed by hand",
+                        "gate"))
+        return out
+
+    def _born(self, commit, new) -> list[tuple[tuple, str, str]]:
+        """A project that appears in the range: its tasks start as todo, its approvals are new."""
+        out = []
+        for i, task in enumerate(new.tasks):
+            out += self._born_task(commit, new, task, ("tasks", i), "new project: ")
+        return out
+
+    def _born_task(self, commit, project, task, at: tuple, prefix: str = "") -> list[tuple[tuple, str, str]]:
+        import dataclasses
+
+        from storeops.changes import approval_change
+        from storeops.workflow import transition_problem
+
+        out = []
+        if task.state != "todo":
+            problem = transition_problem(project, dataclasses.replace(task, state="todo"), task.state)
+            if problem:
+                out.append((at + ("state",), f"{prefix}{problem} (a new task starts as todo)", "transition"))
+        for k, approval in enumerate(task.approvals):
+            out += self._approval(commit, project, approval_change(task.id, approval, at + ("approvals", k)))
+        return out
+
+    def _approval(self, commit, project, item) -> list[tuple[tuple, str, str]]:
+        by, role = item.new["by"], item.new["role"]
+        author = self.team.person_by_email(commit.author_email)
+        approver = self.team.person(by)
+        out = []
+        if author is None or author.name != by:
+            name = author.name if author else "someone not on the team"
+            out.append((item.path, f"approval of {item.task} by {by} ({role}) was committed by "
+                                   f"{commit.author_email} ({name}); only {by} may record it "
+                                   f"(storeops approve {project.id} {item.task}, as {by})", "forged-approval"))
+        elif approver is not None and role not in approver.roles:
+            out.append((item.path, f"{by} approved {item.task} as {role} but does not hold that role", "approval"))
+        if self.require_signed and approver is not None:
+            problem = self._signature(commit, approver)
+            if problem:
+                out.append((item.path, f"approval of {item.task} by {by}: {problem}", "unsigned"))
+        return out
+
+    def _signature(self, commit, approver) -> str | None:
+        if commit.sha not in self._signatures:
+            from storeops import gitcmd
+
+            verified = gitcmd.run(self.repo.root, "verify-commit", commit.sha, check=False)
+            signer = gitcmd.run(self.repo.root, "show", "-s", "--format=%GS", commit.sha, check=False).stdout.strip()
+            self._signatures[commit.sha] = signer if verified.returncode == 0 else None
+        signer = self._signatures[commit.sha]
+        if signer is None:
+            return "the commit is not signed or its signature does not verify (--require-signed)"
+        if approver.email.lower() not in signer.lower():
+            return f"the commit is signed by {signer!r}, not by {approver.email}"
+        return None
+
+    def attachment(self, commit, change) -> list[Problem]:
+        from storeops import history
+
+        path = change.new_path
+        parts = path.split("/")
+        if path.endswith(".age") or len(parts) < 3:
+            return []
+        project = self.versions.get(f"{commit.sha}:{history.PROJECTS}{parts[1]}.yaml")
+        docs = [d for t in getattr(project, "tasks", ()) for d in t.documents]
+        name = parts[-1]
+        sensitive = [d for d in docs if d.sensitive and (d.file == path or name.split(".", 1)[0] == d.id)]
+        if not sensitive:
+            return []
+        return [Problem(path, None, None, f"commit {commit.short} by {commit.author_email}: plaintext of the "
+                                          f"sensitive document {sensitive[0].id} is now in git history; attach it "
+                                          "encrypted and drop this commit from the branch (git rebase -i)",
+                        "plaintext")]
+
+    def _problem(self, commit, change, project, where: tuple, message: str, code: str) -> Problem:
+        line = None
+        if where:
+            text = self.versions.text(change.new_blob)
+            located = yamlio.locate(text, where) if text else None
+            line = located[0] if located else None
+        who = f"{commit.author_name} <{commit.author_email}>"
+        return Problem(change.path, line, None, f"commit {commit.short} by {who}: {message}", code)
+
+
+def _edited_beyond_archive(old: Project, new: Project) -> bool:
+    import dataclasses
+
+    return dataclasses.replace(old, archived=None) != dataclasses.replace(new, archived=None)
