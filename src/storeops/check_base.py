@@ -22,9 +22,9 @@ def check_history(repo: StoresRepo, base: str, require_signed: bool = False) -> 
     People and roles come from storeops.yaml at `base`, so a pull request cannot
     grant its own author the role it then uses.
     """
-    from storeops import history
+    from storeops import history, ranges
 
-    base_sha = history.resolve(repo.root, base)
+    base_sha = ranges.resolve(repo.root, base)
     commits = history.read_commits(repo.root, [f"{base_sha}..HEAD"], [history.PROJECTS, "attachments/"],
                                    reverse=True)
     problems: list[Problem] = []

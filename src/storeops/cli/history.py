@@ -103,7 +103,7 @@ def diff(
       storeops diff
       storeops diff origin/main...HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
-    from storeops import history, render
+    from storeops import ranges, render
     from storeops.errors import UsageError
 
     if as_json:
@@ -111,8 +111,8 @@ def diff(
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
     repo = open_repo(ctx)
-    base, head = history.parse_range(repo.root, spec)
-    projects = history.diff(repo.root, base, head)
+    base, head = ranges.parse_range(repo.root, spec)
+    projects = ranges.diff(repo.root, base, head)
     label = spec or "HEAD..(work tree)"
     if fmt == "json":
         render.emit_json({"base": base, "head": head, "projects": [p.to_dict() for p in projects]})
