@@ -219,13 +219,13 @@ def test_project_files_are_read_by_segments_after_their_modeline(stores, mini):
 
 @pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 16])
 def test_streamed_commits_are_the_commits_read_at_once_whatever_the_chunks(stores, mini, monkeypatch, chunk):
-    from storeops import history
+    from storeops import gitlog
 
     cli_as("bob", stores, "advance", mini, "licence")
     hand_edit(stores, f"projects/{mini}.yaml", "store: Mini Store", "store: Mini \x1e\u4e2d Store", "odd \x1e subject")
     git(stores, "mv", f"projects/{mini}.yaml", "projects/mini-usa.yaml")
     hand_edit(stores, "projects/mini-usa.yaml", f"id: {mini}", "id: mini-usa", "rename the project")
-    whole = history.read_commits(stores, ["HEAD"], ["projects/"])
-    monkeypatch.setattr(history, "_CHUNK", chunk)
-    streamed = [c for batch in history.stream_commits(stores, ["HEAD"], ["projects/"]) for c in batch]
+    whole = gitlog.read_commits(stores, ["HEAD"], ["projects/"])
+    monkeypatch.setattr(gitlog, "_CHUNK", chunk)
+    streamed = [c for batch in gitlog.stream_commits(stores, ["HEAD"], ["projects/"]) for c in batch]
     assert streamed == whole and len(whole) >= 4

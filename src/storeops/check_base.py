@@ -7,7 +7,7 @@ by the approver, edits of archived projects, plaintext of sensitive documents.
 
 from __future__ import annotations
 
-from storeops import yamlio
+from storeops import gitcmd, gitlog, history, ranges, yamlio
 from storeops.check import Problem
 from storeops.config import Config
 from storeops.errors import DataError
@@ -22,14 +22,12 @@ def check_history(repo: StoresRepo, base: str, require_signed: bool = False) -> 
     People and roles come from storeops.yaml at `base`, so a pull request cannot
     grant its own author the role it then uses.
     """
-    from storeops import history, ranges
-
     base_sha = ranges.resolve(repo.root, base)
-    commits = history.read_commits(repo.root, [f"{base_sha}..HEAD"], [history.PROJECTS, "attachments/"],
+    commits = gitlog.read_commits(repo.root, [f"{base_sha}..HEAD"], [gitlog.PROJECTS, "attachments/"],
                                    reverse=True)
     problems: list[Problem] = []
-    with history.Blobs(repo.root) as blobs:
-        versions = history.Versions(blobs)
+    with gitlog.Blobs(repo.root) as blobs:
+        versions = gitlog.Versions(blobs)
         team = _team_at(repo, blobs, base_sha)
         names: list[str] = []
         for commit in commits:
@@ -67,9 +65,6 @@ class _CommitAudit:
         self._signatures: dict[str, str | None] = {}
 
     def project_file(self, commit, change) -> list[Problem]:
-        from storeops import history
-        from storeops.model import Project
-
         new = self.versions.get(change.new_blob)
         if new is not None and not isinstance(new, Project):
             return []  # a broken version; `check` reports the file if it is still broken at HEAD
@@ -150,8 +145,6 @@ class _CommitAudit:
 
     def _signature(self, commit, approver) -> str | None:
         if commit.sha not in self._signatures:
-            from storeops import gitcmd
-
             verified = gitcmd.run(self.repo.root, "verify-commit", commit.sha, check=False)
             signer = gitcmd.run(self.repo.root, "show", "-s", "--format=%GS", commit.sha, check=False).stdout.strip()
             self._signatures[commit.sha] = signer if verified.returncode == 0 else None
@@ -163,13 +156,11 @@ class _CommitAudit:
         return None
 
     def attachment(self, commit, change) -> list[Problem]:
-        from storeops import history
-
         path = change.new_path
         parts = path.split("/")
         if path.endswith(".age") or len(parts) < 3:
             return []
-        project = self.versions.get(f"{commit.sha}:{history.PROJECTS}{parts[1]}.yaml")
+        project = self.versions.get(f"{commit.sha}:{gitlog.PROJECTS}{parts[1]}.yaml")
         docs = [d for t in getattr(project, "tasks", ()) for d in t.documents]
         name = parts[-1]
         sensitive = [d for d in docs if d.sensitive and (d.file == path or name.split(".", 1)[0] == d.id)]

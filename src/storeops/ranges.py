@@ -12,8 +12,8 @@ from pathlib import Path
 from storeops import gitcmd, yamlio
 from storeops.changes import Change, compare
 from storeops.errors import DataError, UsageError
-from storeops.history import (NEUTRAL, PROJECTS, Blobs, FileChange, Unreadable, Versions, is_project_path,
-                              parse_raw, project_of)
+from storeops.gitlog import NEUTRAL, PROJECTS, Blobs, FileChange, Unreadable, Versions, parse_raw
+from storeops.history import is_project_path, project_of
 from storeops.model import FieldError, Project
 
 
