@@ -64,7 +64,8 @@ def choose(lang: str | None, fallback: Callable[[], str | None] | None = None) -
 
 
 def team_chose(lang: str) -> None:
-    """The team's language became known (init just wrote it): it applies unless --lang/STOREOPS_LANG said otherwise."""
+    """The team's language became known (an open repo's storeops.yaml, or the one init just wrote):
+    it applies unless --lang/STOREOPS_LANG said otherwise."""
     global _chosen, _fallback
     _fallback = lambda: lang  # noqa: E731
     if _explicit is None:

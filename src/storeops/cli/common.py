@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,6 @@ SINCE_OPTION = typer.Option(None, "--since", metavar="DATE", help="Leave out pro
 class State:
     directory: Path | None = None
     debug: bool = False
-    lang: str | None = None
 
 
 def state(ctx: typer.Context) -> State:
@@ -46,12 +44,16 @@ def user_path(ctx: typer.Context, path: Path) -> Path:
 
 
 def language(ctx: typer.Context, repo=None) -> str:
-    chosen = state(ctx).lang or os.environ.get("STOREOPS_LANG")
-    if chosen in ("en", "zh"):
-        return chosen
+    """This run's language, the one its messages use: --lang, STOREOPS_LANG, else the team's.
+
+    With `repo` open its storeops.yaml answers for the team; without, the repo is found as -C or
+    the current folder says (outside any stores repo: English).
+    """
+    from storeops import messages
+
     if repo is not None:
-        return repo.config.language
-    return "en"
+        messages.team_chose(repo.config.language)
+    return messages.current()
 
 
 # ---- shell completion: only file names and one small parse, no heavy imports ----

@@ -108,7 +108,6 @@ def main_options(
     current.debug = debug
     if lang is not None and lang not in ("en", "zh"):
         raise typer.BadParameter("use en or zh", param_hint="--lang")
-    current.lang = lang
     messages.choose(lang or messages.requested(), lambda: _team_language(directory))
 
 

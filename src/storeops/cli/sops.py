@@ -26,17 +26,6 @@ def _library(ctx):
     return load_library(root), root
 
 
-def _language(ctx, root) -> str:
-    """--lang / STOREOPS_LANG, else the team's language when inside a stores repo."""
-    from storeops.errors import StoreopsError
-    from storeops.repo import StoresRepo
-
-    try:
-        return language(ctx, StoresRepo(root) if root is not None else None)
-    except StoreopsError:  # a broken storeops.yaml is check's business; browsing SOPs still works
-        return language(ctx)
-
-
 @sop_app.command("list")
 def list_sops(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """List SOP templates.
@@ -47,8 +36,8 @@ def list_sops(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     from storeops import render
     from storeops.labels import word
 
-    library, root = _library(ctx)
-    lang = _language(ctx, root)
+    library, _root = _library(ctx)
+    lang = language(ctx)
     rows = [{"id": s.id, "version": s.version, "platform": s.platform, "sites": s.sites,
              "reviewed": s.data.get("reviewed"), "origin": s.origin, "title": s.data.get("title"),
              "tasks": len(s.tasks)} for s in library.values()]
@@ -71,9 +60,9 @@ def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID")
     from storeops.labels import word
     from storeops.sop import get_sop
 
-    library, root = _library(ctx)
+    library, _root = _library(ctx)
     sop = get_sop(library, sop_id)
-    lang = _language(ctx, root)
+    lang = language(ctx)
     if as_json:
         render.emit_json({"sop": sop.data, "origin": sop.origin, "source": sop.source})
         return
