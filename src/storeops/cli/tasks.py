@@ -21,8 +21,9 @@ def advance(
 ) -> None:
     """Move a task one step along its workflow, or --to a state.
 
-    The steps are todo → in_progress → submitted → done. Refuses when dependencies are not done, the move is not allowed, or a gated
-    task has no approval yet.
+    The steps are todo → in_progress → submitted → done. Refuses when
+    dependencies are not done, the move is not allowed, or a gated task has no
+    approval yet; warns when a task is handed in without a required document.
 
     Examples:
       storeops advance acme-amazon-us business-license
