@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -19,9 +20,16 @@ def installed(tmp_path_factory):
     assert build.returncode == 0, build.stderr
     [wheel] = work.glob("storeops-*.whl")
     env_dir = work / "venv"
-    # system site-packages provide the dependencies; storeops itself comes from the wheel
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    # Not the system site packages: from inside a venv they are the *base* interpreter's site-packages, which
+    # on a fresh machine has no typer. The dependencies come from this test run's own environment, named
+    # explicitly by a .pth file; storeops itself comes from the wheel (the venv's own site-packages is
+    # earlier on sys.path, and the .pth files of the outer one, such as the editable install's, are not run).
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
+    inner = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    outer = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
+    (Path(inner) / "outer-dependencies.pth").write_text("".join(f"{path}\n" for path in outer))
     install = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
                               str(wheel)], capture_output=True, text=True)
     assert install.returncode == 0, install.stderr
