@@ -67,13 +67,13 @@ def test_diff_names_a_bad_revision(stores, mini):
 
 def test_init_with_forge_github_writes_ci_and_codeowners(tmp_path):
     target = tmp_path / "stores"
-    result = run_cli("init", str(target), "--forge", "github")
+    result = run_cli("init", str(target), "--forge", "github", "--install", "storeops==0.1.0")
     assert result.exit_code == 0, result.stderr
     workflow = yamlio.loads((target / ".github/workflows/storeops.yml").read_text().replace("on:", "'on':", 1))
     steps = workflow["jobs"]["check"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0
     runs = [s.get("run", "") for s in steps]
-    assert any(r.startswith("pip install \"storeops==") for r in runs)
+    assert "pip install storeops==0.1.0\n" in runs
     assert "storeops check" in runs
     assert any('storeops check --base "origin/$BASE"' in r for r in runs)
     assert any('storeops diff "origin/$BASE...HEAD" --format markdown >> "$GITHUB_STEP_SUMMARY"' in r for r in runs)
@@ -86,15 +86,15 @@ def test_init_with_forge_github_writes_ci_and_codeowners(tmp_path):
 
 
 def test_forge_gitlab_on_an_existing_repo_and_refusing_to_overwrite(stores):
-    result = run_cli("-C", str(stores), "forge", "gitlab")
+    result = run_cli("-C", str(stores), "forge", "gitlab", "--install", "storeops==0.1.0")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.split() == [".gitlab/storeops.gitlab-ci.yml", ".gitlab/CODEOWNERS", ".gitlab-ci.yml"]
     job = yamlio.loads((stores / ".gitlab/storeops.gitlab-ci.yml").read_text())["storeops"]
     assert any("storeops check --base" in line for line in job["script"])
-    again = run_cli("-C", str(stores), "forge", "gitlab")
+    again = run_cli("-C", str(stores), "forge", "gitlab", "--install", "storeops==0.1.0")
     assert again.exit_code == 0 and "already up to date" in again.stderr
     (stores / ".gitlab/CODEOWNERS").write_text("* @mine\n")
-    refused = run_cli("-C", str(stores), "forge", "gitlab")
+    refused = run_cli("-C", str(stores), "forge", "gitlab", "--install", "storeops==0.1.0")
     assert refused.exit_code == 2 and ".gitlab/CODEOWNERS exists and differs" in refused.stderr
     assert (stores / ".gitlab/CODEOWNERS").read_text() == "* @mine\n"
 

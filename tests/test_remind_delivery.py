@@ -274,7 +274,8 @@ def test_notify_section_is_checked(shop):
 # ---- cron-example ----
 
 def test_cron_example_in_the_team_timezone(stores):
-    result = run_cli("-C", str(stores), "cron-example", "--at", "06:00", "--webhook-format", "feishu")
+    result = run_cli("-C", str(stores), "cron-example", "--at", "06:00", "--webhook-format", "feishu",
+                     "--install", "storeops==0.1.0")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert "CRON_TZ=Asia/Shanghai" in lines
@@ -292,7 +293,7 @@ def test_cron_example_in_the_team_timezone(stores):
 def test_cron_example_workflow_is_valid_yaml(stores):
     from storeops import yamlio
 
-    result = run_cli("-C", str(stores), "cron-example")
+    result = run_cli("-C", str(stores), "cron-example", "--install", "storeops==0.1.0")
     workflow = result.stdout.split("# ---- .github/workflows/storeops-remind.yml in the stores repo ----\n")[1]
     data = yamlio.loads(workflow)
     assert data["on"]["schedule"] == [{"cron": "30 0 * * 1-5"}]

@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from storeops import __version__
 from storeops.errors import UsageError
 
 TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
@@ -43,8 +42,13 @@ def _executable() -> str:
     return f"{shlex.quote(sys.executable)} -m storeops"
 
 
-def example(at_text: str, tz_name: str, webhook_format: str, root: Path | None, on: date | None = None) -> str:
+def example(at_text: str, tz_name: str, webhook_format: str, root: Path | None, on: date | None = None,
+            install: str | None = None) -> str:
+    """`install`: the pip requirement CI installs storeops with (default: how this storeops was installed)."""
+    from storeops import install_spec
+
     at = parse_time(at_text)
+    install_line = install_spec.pip_install_line(install_spec.resolve(install))
     minute, hour, weekdays = utc_schedule(at, tz_name, on or date.today())
     folder = shlex.quote(str(root)) if root else "/path/to/stores"
     signed = webhook_format in ("feishu", "dingtalk")
@@ -81,7 +85,18 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install "storeops=={__version__}"   # or your own index / git URL
+      # how the storeops that printed this was installed (`storeops cron-example --install SPEC` to change it)
+      - name: install storeops
+        run: |
+          {install_line}
+      # parsed files, kept by content (see `storeops forge github`)
+      - name: storeops cache
+        uses: actions/cache@v4
+        with:
+          path: .git/storeops/cache
+          key: storeops-${{{{ runner.os }}}}-${{{{ github.sha }}}}
+          restore-keys: |
+            storeops-${{{{ runner.os }}}}-
       - run: {command}
         env:
           STOREOPS_WEBHOOK_URL: ${{{{ secrets.STOREOPS_WEBHOOK_URL }}}}{secret_line}

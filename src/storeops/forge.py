@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storeops import __version__, gitcmd
+from storeops import gitcmd, install_spec
 from storeops.config import Config
 from storeops.errors import UsageError
 from storeops.model import ROLES
@@ -42,9 +42,20 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      # how CI gets storeops (`storeops forge github --install SPEC` to change it),
-      # e.g. "storeops @ git+https://github.com/ORG/storeops@v{version}"
-      - run: pip install "{install}"
+      # how CI gets storeops: how the storeops that wrote this file was installed
+      # (`storeops forge github --force --install SPEC` to change it)
+      - name: install storeops
+        run: |
+          {install_line}
+      # parsed and checked files, kept by content (git blob id): any earlier run's cache is a
+      # valid warm start. GitHub scopes caches by branch: a pull request's is not main's.
+      - name: storeops cache
+        uses: actions/cache@v4
+        with:
+          path: .git/storeops/cache
+          key: storeops-${{{{ runner.os }}}}-${{{{ github.sha }}}}
+          restore-keys: |
+            storeops-${{{{ runner.os }}}}-
       - run: storeops check
       - name: storeops check --base (every commit of the pull request)
         if: github.event_name == 'pull_request'
@@ -71,7 +82,11 @@ storeops:
     GIT_DEPTH: "0"              # check --base walks the merge request's commits
   before_script:
     - apt-get update -qq && apt-get install -y -qq git >/dev/null
-    - pip install "{install}"
+    - |
+      {install_line}
+  cache:
+    key: storeops
+    paths: [.git/storeops/cache]  # parsed and checked files, kept by content
   script:
     - storeops check
     - |
@@ -144,10 +159,6 @@ def _gated_documents(library: dict) -> list[tuple[str, str]]:
     return sorted(found.items())
 
 
-def default_install() -> str:
-    return f"storeops=={__version__}"
-
-
 def _branch(repo: StoresRepo) -> str:
     proc = gitcmd.run(repo.root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
     return proc.stdout.strip() or "main"
@@ -158,11 +169,9 @@ def files_for(forge: str, repo: StoresRepo, install: str | None = None) -> dict[
 
     if forge not in FORGES:
         raise UsageError(f"unknown forge {forge!r}", hint="github or gitlab")
-    install = install or default_install()
-    if '"' in install or "\n" in install:
-        raise UsageError(f"--install {install!r}: a pip requirement without quotes or newlines")
+    install = install_spec.resolve(install)
     library = load_library(repo.root)
-    values = {"version": __version__, "install": install, "branch": _branch(repo)}
+    values = {"install_line": install_spec.pip_install_line(install), "branch": _branch(repo)}
     if forge == "github":
         return {".github/workflows/storeops.yml": GITHUB_WORKFLOW.format(**values),
                 ".github/CODEOWNERS": codeowners(repo.config, library, "github")}

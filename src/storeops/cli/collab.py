@@ -81,28 +81,32 @@ def forge(
     force: bool = typer.Option(False, "--force", help="Replace existing files that differ."),
     install: Optional[str] = typer.Option(
         None, "--install", metavar="SPEC",
-        help="What CI pip-installs (default: storeops==THIS_VERSION), e.g. "
-             "'storeops @ git+https://github.com/ORG/storeops@v0.1.0'."),
+        help="Any pip requirement CI installs storeops with (default: how this storeops was installed: "
+             "storeops==VERSION from an index, storeops @ git+URL@COMMIT from git), e.g. "
+             "'storeops @ git+https://github.com/ORG/storeops@COMMIT'."),
 ) -> None:
     """Write CI for pull requests and a CODEOWNERS by role.
 
     CI runs check, check --base and a diff summary; everything lands in one commit.
     github: .github/workflows/storeops.yml and .github/CODEOWNERS.
     gitlab: .gitlab/storeops.gitlab-ci.yml (included from .gitlab-ci.yml) and .gitlab/CODEOWNERS.
+    CI installs storeops the way this one was installed; from a local folder or an
+    editable checkout it cannot, so then pass --install.
 
     Examples:
       storeops forge github
-      storeops forge github --force --install "storeops @ git+https://github.com/acme/storeops@v0.1.0"
+      storeops forge github --force --install "storeops @ git+https://github.com/acme/storeops@4f9e4e1"
     """
-    from storeops import render
-    from storeops.forge import default_install, write_forge
+    from storeops import install_spec, render
+    from storeops.forge import write_forge
 
-    written = write_forge(open_repo(ctx), name, force, install)
+    spec = install_spec.resolve(install)
+    written = write_forge(open_repo(ctx), name, force, spec)
     for path in written:
         render.out(path)
     if written:
-        render.message(f"CI installs storeops with: pip install \"{install or default_install()}\" "
-                       "(use --install SPEC if your package index does not have it)")
+        render.message(f"CI installs storeops with: {install_spec.pip_install_line(spec)} "
+                       "(--force --install SPEC to change it)")
         render.message("edit the CODEOWNERS placeholders (@your-org/team-ROLE) and uncomment the lines; "
                        "see docs/review.md")
     else:

@@ -22,6 +22,10 @@ def init(
     forge: Optional[str] = typer.Option(
         None, "--forge", metavar="github|gitlab", help="Also write CI for pull requests and CODEOWNERS."
     ),
+    install: Optional[str] = typer.Option(
+        None, "--install", metavar="SPEC", help="With --forge: the pip requirement CI installs storeops with "
+        "(see `storeops forge --help`)."
+    ),
 ) -> None:
     """Make a folder a stores repo, with you as its admin.
 
@@ -32,6 +36,7 @@ def init(
     Examples:
       storeops init stores --name "ACME Ops" --timezone Asia/Shanghai --language zh
       storeops init stores --forge github
+      storeops init stores --forge github --install "storeops @ git+https://github.com/acme/storeops@4f9e4e1"
       storeops init --example demo
     """
     from storeops import messages, render
@@ -57,18 +62,22 @@ def init(
     from storeops.initrepo import init_repo
 
     target = base / path if path is not None else base
+    if install is not None and forge is None:
+        raise typer.BadParameter("only with --forge", param_hint="--install")
     if forge is not None:
+        from storeops import install_spec
         from storeops.forge import FORGES
 
         if forge not in FORGES:
             raise typer.BadParameter(f"use {' or '.join(FORGES)}", param_hint="--forge")
+        install = install_spec.resolve(install)  # before anything is written: refusing leaves no half repo
     config = init_repo(target, team=name, timezone=timezone, language=language)
     messages.team_chose(config.language)
     if forge is not None:
         from storeops.forge import write_forge
         from storeops.repo import StoresRepo
 
-        for written in write_forge(StoresRepo.open(target), forge):
+        for written in write_forge(StoresRepo.open(target), forge, install=install):
             render.message(f"wrote {written}")
     _install_hook(target)
     render.message(f"initialised stores repo {config.team!r} in {target.resolve()}")

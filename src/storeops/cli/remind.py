@@ -234,6 +234,7 @@ Examples:
 \b
   storeops cron-example
   storeops cron-example --at 09:15 --webhook-format feishu
+  storeops cron-example --install "storeops @ git+https://github.com/acme/storeops@4f9e4e1"
 """
 
 
@@ -242,6 +243,10 @@ def cron_example(
     at: str = typer.Option("08:30", "--at", metavar="HH:MM", help="When to run, in the team's timezone."),
     webhook_format: str = typer.Option("slack", "--webhook-format", metavar="FORMAT",
                                        help="slack, feishu, dingtalk or generic."),
+    install: Optional[str] = typer.Option(
+        None, "--install", metavar="SPEC",
+        help="The pip requirement the workflow installs storeops with (default: how this storeops was "
+             "installed; required when that was a local folder or an editable checkout)."),
 ) -> None:
     from storeops import cron
     from storeops.config import WEBHOOK_FORMATS
@@ -255,7 +260,7 @@ def cron_example(
         timezone, root = repo.config.timezone, repo.root
     except StoreopsError:
         timezone, root = "UTC", None
-    sys.stdout.write(cron.example(at, timezone, webhook_format, root))
+    sys.stdout.write(cron.example(at, timezone, webhook_format, root, install=install))
 
 
 ORDER = 70
