@@ -104,6 +104,6 @@ def test_pre_commit_hooks_run_real_commands(stores, mini):
     assert {h["id"] for h in hooks} == {"storeops-check", "storeops-fmt"}
     for hook in hooks:
         args = hook["entry"].split()[1:]
-        assert args[0] in ("check", "fmt")
+        assert args[:2] in (["hook", "run"],) and args[2] in ("check", "fmt")
         assert run_cli("-C", str(stores), *args).exit_code == 0
-        assert hook["language"] == "python" and hook["pass_filenames"] is False
+        assert hook["language"] == "python" and hook["require_serial"] is True

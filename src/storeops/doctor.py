@@ -70,10 +70,12 @@ def _guard(root) -> Finding:
     from storeops import hook
 
     path, status = hook.install(root)
+    # after `pre-commit install` the guard is pre-commit.legacy, which pre-commit's hook runs first
+    chained = ", run by pre-commit's hook" if hook.is_chained(path) else ""
     if status == "current":
-        return Finding("pre-commit-guard", "ok", f"pre-commit guard: {path}")
+        return Finding("pre-commit-guard", "ok", f"pre-commit guard: {path}{chained}")
     if status in ("installed", "updated"):
-        return Finding("pre-commit-guard", "fixed", f"pre-commit guard {status}: {path} (refuses plaintext "
-                                                    "documents under attachments/)")
+        return Finding("pre-commit-guard", "fixed", f"pre-commit guard {status}: {path}{chained} (refuses "
+                                                    "plaintext documents under attachments/)")
     why = "is another tool's hook" if status == "kept" else "is shared with other repositories (core.hooksPath)"
     return Finding("pre-commit-guard", "warning", f"{path} {why}; add this line to it: storeops hook pre-commit")
