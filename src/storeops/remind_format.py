@@ -114,6 +114,10 @@ def ics(items: list[Item], header: Header) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"storeops · {clean(header.team)}")
     calendar.add("x-wr-timezone", header.timezone)
+    zones = _timezones(items)
+    for zone in zones.values():
+        if zone is not None:
+            calendar.add_component(zone)
     seen: set[str] = set()
     for item in items:
         if uid(item) in seen:
@@ -123,11 +127,16 @@ def ics(items: list[Item], header: Header) -> bytes:
         event.add("uid", uid(item))
         event.add("dtstamp", stamp)
         event.add("summary", _summary(item, header.lang))
-        event.add("description", clean(item.message))
+        description = clean(item.message)
+        if item.kind == "appointment" and item.at is not None and zones.get(_zone_name(item.at)) is None:
+            # no VTIMEZONE that every program reads alike: the instant in UTC, the wall clock in words
+            description += f" ({item.at:%Y-%m-%d %H:%M} {_zone_name(item.at)})"
+        event.add("description", description)
         event.add("categories", [item.kind])
         if item.kind == "appointment" and item.at is not None:
-            event.add("dtstart", item.at)
-            event.add("dtend", item.at + APPOINTMENT_LENGTH)
+            start = item.at if zones.get(_zone_name(item.at)) is not None else item.at.astimezone(timezone.utc)
+            event.add("dtstart", start)
+            event.add("dtend", start + APPOINTMENT_LENGTH)
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", _summary(item, header.lang))
@@ -140,8 +149,28 @@ def ics(items: list[Item], header: Header) -> bytes:
             event.add("dtend", day + timedelta(days=1))
             event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _zone_name(at: datetime) -> str:
+    return str(getattr(at.tzinfo, "key", None) or at.tzname())
+
+
+def _timezones(items: list[Item]) -> dict:
+    """zone name → its VTIMEZONE (ics_tz), or None where events must be written in UTC instead."""
+    from storeops.ics_tz import vtimezone
+
+    years: dict[str, set[int]] = {}
+    for item in items:
+        if item.kind == "appointment" and item.at is not None:
+            years.setdefault(_zone_name(item.at), set()).update({item.at.year, (item.at + APPOINTMENT_LENGTH).year})
+    zones = {}
+    for name, seen in sorted(years.items()):
+        try:
+            zones[name] = vtimezone(name, range(min(seen), max(seen) + 1))
+        except (ValueError, LookupError):  # not an IANA name (a fixed offset): UTC it is
+            zones[name] = None
+    return zones
 
 
 def _summary(item: Item, lang: str) -> str:
