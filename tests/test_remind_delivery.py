@@ -69,12 +69,38 @@ def test_webhook_retries_a_500_then_delivers(shop):
 
 def test_webhook_400_is_a_clear_error_without_retry_or_token(shop):
     with webhook_server([(400, '{"error": "invalid_payload"}')]) as (url, hook):
-        result = remind(shop, *AS_OF, "--webhook", url)
+        result = remind(shop, *AS_OF, "--webhook", url, "--group-by", "project")
     port = urllib.parse.urlsplit(url).port
     assert result.exit_code == 3 and len(hook.requests) == 1
-    assert result.stderr.splitlines()[0] == (f"error: webhook http://127.0.0.1:{port} refused the message: "
-                                             'HTTP 400 Bad Request: {"error": "invalid_payload"}')
+    assert result.stderr.splitlines()[0] == (f"error: webhook http://127.0.0.1:{port}: 1 of 1 message(s) not "
+                                             'delivered: mini-us (2): refused the message: HTTP 400 Bad Request: '
+                                             '{"error": "invalid_payload"}')
     assert "SECRET-TOKEN" not in result.stderr
+
+
+def test_a_failing_group_does_not_stop_the_others(shop):
+    """bob's message is refused, dave's still goes out; exit 3 names bob's."""
+    with webhook_server([(400, '{"error": "channel_not_found"}'), (200, "ok")]) as (url, hook):
+        result = remind(shop, *AS_OF, "--webhook", url)
+    assert [body["group"] for body in hook.bodies] == ["bob", "dave"]
+    assert result.exit_code == 3
+    port = urllib.parse.urlsplit(url).port
+    assert result.stderr.splitlines() == [
+        f"error: webhook http://127.0.0.1:{port}: 1 of 2 message(s) not delivered: bob (1): refused the message: "
+        'HTTP 400 Bad Request: {"error": "channel_not_found"}',
+        "hint: the other 1 message(s) were sent; check the URL and --webhook-format; nothing was retried",
+    ]
+
+
+def test_every_group_is_tried_and_every_failure_named(shop):
+    # bob's: three 503s (retried, then given up); dave's: refused at once
+    with webhook_server([(503, "down")] * 3 + [(403, "forbidden")]) as (url, hook):
+        result = remind(shop, *AS_OF, "--webhook", url)
+    assert [body["group"] for body in hook.bodies] == ["bob"] * 3 + ["dave"]
+    assert result.exit_code == 3
+    first = result.stderr.splitlines()[0]
+    assert "2 of 2 message(s) not delivered: bob (1): failed 3 times, last: HTTP 503 Service Unavailable; " \
+           "dave (1): refused the message: HTTP 403 Forbidden: forbidden" in first
 
 
 def test_webhook_gives_up_after_three_5xx(shop):
@@ -174,8 +200,8 @@ def test_dingtalk_signature_goes_in_the_url(shop, monkeypatch):
 def test_chat_service_refusal_inside_a_200_is_an_error(shop):
     with webhook_server([(200, '{"errcode": 310000, "errmsg": "keywords not in content"}')]) as (url, hook):
         result = remind(shop, *AS_OF, "--webhook", url, "--webhook-format", "dingtalk")
-    assert result.exit_code == 3 and len(hook.requests) == 1
-    assert "dingtalk error 310000 keywords not in content" in result.stderr
+    assert result.exit_code == 3 and len(hook.requests) == 2   # one per group, none retried
+    assert "bob (1): refused the message: dingtalk error 310000 keywords not in content" in result.stderr
 
 
 # ---- e-mail ----

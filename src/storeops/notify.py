@@ -106,11 +106,31 @@ def webhook_request(url: str, fmt: str, message: Message, secret: str | None = N
     return url, {"version": 1, **message.data, "title": message.title, "text": message.text}
 
 
+class PartialDelivery(DeliveryError):
+    """Some messages were not delivered; `failed` names them: (message title, why)."""
+
+    def __init__(self, url: str, total: int, failed: list[tuple[str, str]], hint: str | None):
+        self.failed = failed
+        reasons = "; ".join(f"{title}: {why}" for title, why in failed)
+        sent = total - len(failed)
+        super().__init__(f"webhook {where(url)}: {len(failed)} of {total} message(s) not delivered: {reasons}",
+                         hint=f"the other {sent} message(s) were sent" + (f"; {hint}" if hint else "")
+                         if sent else hint)
+
+
 def send_webhook(url: str, fmt: str, messages: list[Message], secret: str | None = None) -> int:
-    """POST each message; returns how many were delivered, or raises DeliveryError."""
+    """POST every message, one group's failure never holding back the next; returns how many were
+    delivered, or raises PartialDelivery naming each one that was not."""
+    failed, hint = [], None
     for message in messages:
         target, body = webhook_request(url, fmt, message, secret)
-        post_json(target, body, fmt)
+        try:
+            post_json(target, body, fmt)
+        except DeliveryError as error:
+            failed.append((message.title, error.message.removeprefix(f"webhook {where(url)} ")))
+            hint = hint or error.hint
+    if failed:
+        raise PartialDelivery(url, len(messages), failed, hint)
     return len(messages)
 
 
