@@ -12,6 +12,29 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def throwaway_venv(env_dir: Path) -> Path:
+    """A venv for storeops alone; returns its python.
+
+    Not the system site packages: from inside a venv they are the *base* interpreter's site-packages, which
+    on a fresh machine has no typer. The dependencies come from this test run's own environment, named
+    explicitly by a .pth file; storeops itself is installed into the venv (its own site-packages is earlier
+    on sys.path, and the .pth files of the outer one, such as the editable install's, are not run).
+    """
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    inner = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    outer = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
+    (Path(inner) / "outer-dependencies.pth").write_text("".join(f"{path}\n" for path in outer))
+    return python
+
+
+def pip_install(python: Path, *args: str, env: dict | None = None) -> None:
+    install = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+                              "--ignore-installed", "-q", *args], capture_output=True, text=True, env=env)
+    assert install.returncode == 0, install.stderr
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     work = tmp_path_factory.mktemp("wheel")
@@ -20,19 +43,9 @@ def installed(tmp_path_factory):
     assert build.returncode == 0, build.stderr
     [wheel] = work.glob("storeops-*.whl")
     env_dir = work / "venv"
-    # Not the system site packages: from inside a venv they are the *base* interpreter's site-packages, which
-    # on a fresh machine has no typer. The dependencies come from this test run's own environment, named
-    # explicitly by a .pth file; storeops itself comes from the wheel (the venv's own site-packages is
-    # earlier on sys.path, and the .pth files of the outer one, such as the editable install's, are not run).
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    python = env_dir / "bin" / "python"
-    inner = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                           capture_output=True, text=True, check=True).stdout.strip()
-    outer = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
-    (Path(inner) / "outer-dependencies.pth").write_text("".join(f"{path}\n" for path in outer))
-    install = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
-                              str(wheel)], capture_output=True, text=True)
-    assert install.returncode == 0, install.stderr
+    # by name from a folder of wheels, as from a package index: pip records no direct URL
+    # (--ignore-installed: the outer editable storeops is visible through the .pth)
+    pip_install(throwaway_venv(env_dir), "--no-index", "--find-links", str(work), "storeops")
     return wheel, env_dir
 
 
@@ -105,3 +118,54 @@ def test_pipx_install_gives_a_working_storeops(tmp_path):
     status = run("-C", "demo", "status")
     assert status.returncode == 0, status.stderr
     assert "acme-amazon-us" in status.stdout
+
+
+# ---- what `forge` makes of the metadata pip really wrote (PEP 610 direct_url.json) ----
+
+def forge_in(python: Path, stores: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(python), "-m", "storeops", "-C", str(stores), "forge", "github"],
+                          capture_output=True, text=True, env=env)
+
+
+def test_installed_from_an_index_ci_pins_the_version(installed, stores):
+    from storeops import __version__
+
+    _, env_dir = installed
+    made = forge_in(env_dir / "bin" / "python", stores)
+    assert made.returncode == 0, made.stderr
+    assert f"          pip install storeops=={__version__}\n" in (stores / ".github/workflows/storeops.yml").read_text()
+
+
+def test_installed_from_a_wheel_file_ci_cannot_repeat_it(installed, stores, tmp_path):
+    wheel, _ = installed
+    python = throwaway_venv(tmp_path / "venv")
+    pip_install(python, str(wheel))
+    refused = forge_in(python, stores)
+    assert refused.returncode == 2 and "storeops was installed from a local path (file://" in refused.stderr
+    assert "--install SPEC" in refused.stderr and not (stores / ".github").exists()
+
+
+@pytest.mark.slow
+def test_installed_from_git_ci_pins_the_url_and_commit(stores, tmp_path):
+    """pip installs from a git URL (rewritten to a local snapshot by git's insteadOf: no network for git)."""
+    import shutil
+
+    from conftest import git
+
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info",
+                                                                 ".pytest_cache", "build", "dist"))
+    git(source, "init", "-q")
+    git(source, "add", "-A")
+    git(source, "commit", "-qm", "snapshot")
+    sha = git(source, "rev-parse", "HEAD").strip()
+    url = "https://git.example.invalid/acme/storeops"
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text(f'[url "file://{source}"]\n\tinsteadOf = {url}\n')
+    python = throwaway_venv(tmp_path / "venv")
+    pip_install(python, f"storeops @ git+{url}@{sha}", env={**__import__("os").environ,
+                                                            "GIT_CONFIG_GLOBAL": str(gitconfig)})
+    made = forge_in(python, stores)
+    assert made.returncode == 0, made.stderr
+    assert f"          pip install 'storeops @ git+{url}@{sha}'\n" in (
+        stores / ".github/workflows/storeops.yml").read_text()
