@@ -84,6 +84,7 @@ def run(
     Example:
       storeops hook run check ops/stores/projects/acme-amazon-us.yaml
     """
+    import os
     import subprocess
     import sys
 
@@ -95,6 +96,8 @@ def run(
     commands = {"check": ["check"], "fmt": ["fmt", "--check"]}
     if what not in commands:
         raise UsageError(f"{what!r}: run check or fmt")
+    if os.environ.get("STOREOPS_COMMIT") == "1":
+        return  # storeops's own commit: it validated and wrote canonical form before committing
     here = (state(ctx).directory or Path.cwd()).resolve()
     roots = stores_roots(here, [str(f) for f in files]) if files else [open_repo(ctx).root]
     worst = 0
