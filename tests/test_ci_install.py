@@ -138,6 +138,7 @@ def test_install_spec_with_quotes_markers_and_hash_reaches_pip_intact(stores):
 
 @pytest.mark.parametrize("spec, why", [
     ("storeops\nrm -rf /", "one line without control characters"),
+    ("storeops\u2028rm -rf /", "one line without control characters"),
     ("storeops @ git+https://x/${{ github.token }}", "would be evaluated by GitHub Actions"),
     ("  ", "--install is empty"),
 ])

@@ -59,7 +59,8 @@ def checked(spec: str) -> str:
     """A --install value, refused when it cannot be one shell word on one line of a workflow."""
     if not spec.strip():
         raise UsageError("--install is empty", hint=HINT)
-    if any(ord(c) < 32 or ord(c) == 127 for c in spec):
+    # U+0085, U+2028, U+2029 end a line for YAML 1.1 readers
+    if any(ord(c) < 32 or ord(c) == 127 or c in "\u0085\u2028\u2029" for c in spec):
         raise UsageError(f"--install {spec!r}: a pip requirement is one line without control characters")
     if "${{" in spec:
         # GitHub evaluates ${{ }} anywhere in a workflow, inside quotes too
