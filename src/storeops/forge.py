@@ -84,9 +84,11 @@ storeops:
     - apt-get update -qq && apt-get install -y -qq git >/dev/null
     - |
       {install_line}
-  cache:
-    key: storeops
-    paths: [.git/storeops/cache]  # parsed and checked files, kept by content
+  cache:                        # parsed and checked files, kept by content
+    # per branch, so one merge request's pipeline never reads what another one's wrote
+    key: storeops-$CI_COMMIT_REF_SLUG
+    fallback_keys: [storeops-$CI_DEFAULT_BRANCH]
+    paths: [.git/storeops/cache]
   script:
     - storeops check
     - |
