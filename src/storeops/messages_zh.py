@@ -230,6 +230,8 @@ ZH: dict[str, str] = {
     "removed {person}": "已移除 {person}",
     "no projects (create one with `storeops new`)": "还没有项目（用 `storeops new` 新建）",
     "no projects match": "没有符合条件的项目",
+    "not shown at this width: {what} (--wide shows every column, --json everything)":
+        "此宽度下未显示：{what}（--wide 显示全部列，--json 显示全部内容）",
     "document {doc} is not attached; {command}": "资料 {doc} 还没有附上；{command}",
     "document {doc} expired on {date}; {command}": "资料 {doc} 已于 {date} 过期；{command}",
     "attached {ref}: {file} (plain)": "已附加 {ref}：{file}（未加密）",

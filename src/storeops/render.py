@@ -149,31 +149,68 @@ def out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
-def table(headers: list[str], rows: list[list[Any]], styles: list[str | None] | None = None, title: str | None = None) -> None:
-    """A table: rich with a box on a terminal, aligned columns otherwise.
+_wide = False
 
-    `styles` gives an optional rich style per row (e.g. red for overdue).
-    """
-    cells = [[clean(c) for c in row] for row in rows]
+
+def show_every_column(value: bool = True) -> bool:
+    """`--wide`: tables keep every column whatever the width (the option's callback)."""
+    global _wide
+    _wide = bool(value)
+    return value
+
+
+def width() -> int | None:
+    """The cells a table may use: the terminal's, or $COLUMNS when set; None when piped (keep everything)."""
+    if _wide:
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
     if fancy():
-        from rich.table import Table
-        from rich.text import Text
+        return _console().width
+    return None
 
-        grid = Table(title=title, header_style="bold", show_lines=False)
-        for i, header in enumerate(headers):
-            # ids are what people copy into the next command: never fold them mid-word
-            grid.add_column(header, overflow="fold", no_wrap=(i == 0))
-        for i, row in enumerate(cells):
-            style = (styles or [None] * len(cells))[i] or ""
-            grid.add_row(*[Text(c) for c in row], style=style)
-        _console().print(grid)
-        return
+
+def prose(text: str) -> str:
+    """Lines of text for stdout, folded to the table width (never mid-word) when there is one."""
+    from storeops.textcells import wrap
+
+    limit = width()
+    if limit is None:
+        return text
+    ending = "\n" if text.endswith("\n") else ""
+    return "\n".join(part for line in text.splitlines() for part in (wrap(line, limit) or [""])) + ending
+
+
+def table(headers: list[str], rows: list[list[Any]], styles: list[str | None] | None = None, title: str | None = None,
+          *, drop: list[int] | None = None, shrink: tuple[int, ...] = (), dates: tuple[int, ...] = ()) -> None:
+    """Aligned columns without borders; cells never wrap (see storeops.columns).
+
+    `styles` gives an optional rich style per row (e.g. red for overdue),
+    shown on a terminal. On a narrow one the least important columns (`drop`,
+    first goes first) are left out and `shrink` columns cut with …; a line on
+    stderr says so.
+    """
+    from storeops.columns import layout, today_year
+
+    cells = [[clean(c) for c in row] for row in rows]
+    fitted = layout([clean(h) for h in headers], cells, width(), drop=drop, shrink=shrink, dates=dates,
+                    year=today_year())
+    lines = fitted.lines()
     if title:
         out(title)
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = [headers] + cells
-    for row in lines:
-        out("  ".join(_pad(c, widths[i]) for i, c in enumerate(row)).rstrip())
+    if fancy():
+        from rich.text import Text
+
+        console = _console()
+        row_styles = ["bold"] + list(styles or [None] * len(cells))
+        for line, style in zip(lines, row_styles):
+            console.print(Text(line, style=style or ""), soft_wrap=True)
+    else:
+        for line in lines:
+            out(line)
+    if fitted.hidden:
+        message(f"not shown at this width: {', '.join(fitted.hidden)} (--wide shows every column, --json everything)", "dim")
 
 
 def _width(text: str) -> int:

@@ -44,3 +44,40 @@ def fit(text: str, width: int) -> str:
             out, used = out + ch, used + w
         text = out + "…"
     return text + " " * (width - cell_width(text))
+
+
+def wrap(line: str, width: int, indent: int = 4) -> list[str]:
+    """`line` folded at spaces (and between CJK characters) into lines of at most `width` cells.
+
+    Continuation lines are indented `indent` cells past the line's own indent.
+    Words are never broken, so an id or path longer than the width stays whole.
+    """
+    if cell_width(line) <= width:
+        return [line]
+    lead = len(line) - len(line.lstrip(" "))
+    pieces, word = [], ""
+    for ch in line[lead:]:
+        if ch == " " or unicodedata.east_asian_width(ch) in "WF":
+            if word:
+                pieces.append(word)
+            word = ""
+            pieces.append(ch)
+        else:
+            word += ch
+    if word:
+        pieces.append(word)
+    out, current = [], " " * lead
+    base = len(current)
+    for piece in pieces:
+        if cell_width(current) + cell_width(piece) > width and current.strip():
+            out.append(current.rstrip())
+            current = " " * (lead + indent)
+            base = len(current)
+            if piece == " ":
+                continue
+        if piece == " " and len(current) == base:
+            continue
+        current += piece
+    if current.strip():
+        out.append(current.rstrip())
+    return out

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import (JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
+from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
 
 
@@ -18,6 +18,7 @@ def board(
     status_filter: Optional[str] = STATUS_OPTION,
     since: Optional[str] = SINCE_OPTION,
     as_json: bool = JSON_OPTION,
+    wide: bool = WIDE_OPTION,
 ) -> None:
     """Show projects as a kanban board, one column per status.
 
@@ -46,7 +47,7 @@ def board(
     elif not summaries:
         render.message("no projects match" if any(chosen.to_dict().values()) else
                        "no projects (create one with `storeops new`)")
-    elif render.fancy():
+    elif render.fancy() and _side_by_side_fits(columns, render.width()):
         _columns(columns, lang)
     else:
         _sections(columns, lang)
@@ -70,6 +71,17 @@ def _card_lines(s: dict, lang: str) -> list[tuple[str, str | None]]:
             # the date first: on a narrow column the task name is what gets cut
             lines.append(("→ " + (f"{s['next_due'][5:]} " if s["next_due"] else "") + s["next_task"], "dim"))
     return lines
+
+
+def _side_by_side_fits(columns: list[dict], width: int | None) -> bool:
+    """Columns side by side only where every id fits its column whole; otherwise the sections."""
+    from storeops.textcells import cell_width
+
+    if width is None:
+        return True
+    longest = max([cell_width(s["id"]) for c in columns for s in c["projects"]]
+                  + [cell_width(f"{c['label']} ({len(c['projects'])})") for c in columns])
+    return width // max(len(columns), 1) - 2 >= longest
 
 
 def _columns(columns: list[dict], lang: str) -> None:
@@ -100,30 +112,34 @@ def _sections(columns: list[dict], lang: str) -> None:
     """Piped: a heading per column, then one aligned line per project (grep- and diff-friendly)."""
     from storeops import render
     from storeops.labels import outcome_label, word
-    from storeops.textcells import cell_width, fit
+    from storeops.columns import layout, today_year
 
     rows = []
     for column in columns:
         for s in column["projects"]:
             progress = f"{s['done']}/{s['total']}"
             if s["archived"]:
-                following, late = f"{outcome_label(s['archived']['outcome'], lang)} {s['archived']['at']}", ""
+                following, when, late = outcome_label(s["archived"]["outcome"], lang), s["archived"]["at"], ""
             else:
-                following = f"→ {s['next_task']}" + (f" {s['next_due']}" if s["next_due"] else "") if s["next_task"] else ""
+                following, when = (f"→ {s['next_task']}", s["next_due"] or "") if s["next_task"] else ("", "")
                 late = f"{word('overdue', lang)} ({len(s['overdue'])})" if s["overdue"] else ""
             rows.append((column["status"], [s["id"], s["store"], f"{s['platform']}-{s['site']}", s["owner"],
-                                            progress, following, late]))
-    cells = [[render.clean(c) for c in row] for _, row in rows]
-    widths = [max([cell_width(r[i]) for r in cells] or [0]) for i in range(7)]
+                                            progress, following, when, late]))
+    width = render.width()
+    # one layout for every section, so that their columns line up; the id and the next step go last
+    fitted = layout(["id", "store", "platform", "owner", "progress", "next", "due", "late"],
+                    [[render.clean(c) for c in row] for _, row in rows], None if width is None else width - 2,
+                    drop=[1, 3, 2, 4, 7], shrink=(1,), dates=(6,), year=today_year())
+    lines = fitted.lines()[1:]
     first = True
     for column in columns:
         if not first:
             render.out()
         first = False
         render.out(f"{column['label']} ({len(column['projects'])})")
-        for (status, _), row in zip(rows, cells):
+        for (status, _), line in zip(rows, lines):
             if status == column["status"]:
-                render.out("  " + "  ".join(fit(c, widths[i]) for i, c in enumerate(row)).rstrip())
+                render.out(("  " + line).rstrip())
 
 
 ORDER = 32

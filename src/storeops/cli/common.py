@@ -115,3 +115,14 @@ def complete_sop(ctx: typer.Context, incomplete: str) -> list[str]:
     if root is not None and (root / "sop").is_dir():
         names |= {p.stem for p in (root / "sop").glob("*.yaml")}
     return _starting(sorted(names), incomplete)
+
+
+def _wide(value: bool) -> bool:
+    from storeops import render
+
+    return render.show_every_column(value)
+
+
+# every table-shaped command: one definition of `--wide` (the value reaches render, not the command)
+WIDE_OPTION = typer.Option(False, "--wide", callback=_wide, expose_value=False, is_eager=True,
+                    help="Show every column, however narrow the terminal (tables drop columns to fit).")

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, language, open_repo
+from storeops.cli.common import WIDE_OPTION, JSON_OPTION, language, open_repo
 
 FORMATS = ("text", "markdown", "json")
 
@@ -22,6 +22,7 @@ def log(
                                          help="Only this kind: new, advance, assign, schedule, approve, attach, "
                                               "reject, note, archive, reopen, link, secret, rename, delete, edit."),
     as_json: bool = JSON_OPTION,
+    wide: bool = WIDE_OPTION,
 ) -> None:
     """What happened, newest first, read from git history.
 
@@ -82,7 +83,8 @@ def _table(events, timezone: str, lang: str, with_project: bool) -> None:
         when = event.commit.date.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         rows.append([when, event.who] + ([event.project] if with_project else []) + [text, event.commit.sha[:7]])
         styles.append("yellow" if event.via == "hand" else None)
-    render.table(headers, rows, styles)
+    change = len(headers) - 2
+    render.table(headers, rows, styles, drop=[change + 1, 1], shrink=(change,), dates=(0,))
 
 
 def diff(

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, language, open_repo
+from storeops.cli.common import WIDE_OPTION, JSON_OPTION, language, open_repo
 
 isolation_app = typer.Typer(
     help="Find active stores whose accounts could be linked.\n\n"
@@ -18,7 +18,7 @@ isolation_app = typer.Typer(
 
 
 @isolation_app.callback()
-def isolation(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+def isolation(ctx: typer.Context, as_json: bool = JSON_OPTION, wide: bool = WIDE_OPTION) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from storeops import actions, render
@@ -38,7 +38,7 @@ def isolation(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         if found:
             render.table([word("risk", lang), word("value", lang), word("platform", lang), word("projects", lang)],
                          [[c.kind, c.value, c.platform + (f"-{c.site}" if c.site else ""), ", ".join(c.projects)]
-                          for c in found], ["red"] * len(found))
+                          for c in found], ["red"] * len(found), shrink=(1, 3))
             render.message(f"{len(found)} linked-account risk(s) among {active} active store(s)")
         else:
             render.message(f"no shared network, device, login, phone, payout account or entity among {active} active store(s)")

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, language, open_repo
+from storeops.cli.common import WIDE_OPTION, JSON_OPTION, language, open_repo
 
 person_app = typer.Typer(help="Manage the team: people, their emails and roles.\n\nExample: storeops person list",
                          no_args_is_help=True)
@@ -85,7 +85,7 @@ def key(
 
 
 @person_app.command("list")
-def list_people(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+def list_people(ctx: typer.Context, as_json: bool = JSON_OPTION, wide: bool = WIDE_OPTION) -> None:
     """List the team.
 
     Example:
@@ -104,7 +104,8 @@ def list_people(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         return
     lang = language(ctx, repo)
     render.table([word(k, lang) for k in ("name", "email", "roles", "key")],
-                 [[p.name, p.email, ", ".join(p.roles) or "-", key_kind(p.age) or "-"] for p in config.people])
+                 [[p.name, p.email, ", ".join(p.roles) or "-", key_kind(p.age) or "-"] for p in config.people],
+                 drop=[3, 1, 2], shrink=(1,))
 
 
 @person_app.command("remove")

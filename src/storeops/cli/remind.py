@@ -65,7 +65,7 @@ def remind(
 ) -> None:
     import os
 
-    from storeops import actions, remind as domain
+    from storeops import actions, remind as domain, render
     from storeops.config import WEBHOOK_FORMATS
     from storeops.errors import UsageError, did_you_mean
 
@@ -120,7 +120,8 @@ def remind(
     if output is not None:
         _write(user_path(ctx, output), _render(fmt, items, header, group_by))
     elif items and url is None and smtp is None:
-        sys.stdout.write(_render(fmt, items, header, group_by).decode("utf-8"))
+        text = _render(fmt, items, header, group_by).decode("utf-8")
+        sys.stdout.write(render.prose(text) if fmt == "text" else text)
     problems = []
     if items and url is not None:
         problems += _deliver_webhook(url, webhook_format or config.notify.webhook_format or "generic",

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import (JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
+from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
 
 report_app = typer.Typer(help="Retrospective reports.\n\nExample: storeops report rejections --since 2026-01-01",
@@ -27,6 +27,7 @@ def rejections(
     status_filter: Optional[str] = STATUS_OPTION,
     fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown", help="Output format."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    wide: bool = WIDE_OPTION,
 ) -> None:
     """Count rejections by platform and reason code.
 
@@ -63,7 +64,8 @@ def rejections(
     else:
         rows = reports.rejection_rows(report, lang)
         render.table([word(k, lang) for k in ("platform", "reason", "count", "last", "example")],
-                     [[r["platform"], r["reason"], r["count"], r["last"], _short(r["example"], 70)] for r in rows])
+                     [[r["platform"], r["reason"], r["count"], r["last"], _short(r["example"], 70)] for r in rows],
+                     drop=[4, 3], shrink=(4, 1), dates=(3,))
 
 
 def _short(text: str, limit: int) -> str:
@@ -118,6 +120,7 @@ def workload(
     status_filter: Optional[str] = STATUS_OPTION,
     since: Optional[str] = SINCE_OPTION,
     as_json: bool = JSON_OPTION,
+    wide: bool = WIDE_OPTION,
 ) -> None:
     """Count open, overdue and soon-due tasks per person.
 
@@ -177,6 +180,7 @@ def cycle_time(
     status_filter: Optional[str] = STATUS_OPTION,
     fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown", help="Output format."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    wide: bool = WIDE_OPTION,
 ) -> None:
     """Show days per step and platform, and outcome rates.
 

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from typer.core import TyperCommand
 
-from storeops.cli.common import JSON_OPTION, language, open_repo
+from storeops.cli.common import WIDE_OPTION, JSON_OPTION, language, open_repo
 
 secret_app = typer.Typer(
     help="Keep a project's secrets, encrypted in its file.\n\n"
@@ -115,6 +115,7 @@ def list_secrets(
     ctx: typer.Context,
     project_id: str = typer.Argument(..., metavar="PROJECT", help="Project id."),
     as_json: bool = JSON_OPTION,
+    wide: bool = WIDE_OPTION,
 ) -> None:
     """List a project's secrets: names, hints, readers, never values.
 
@@ -136,7 +137,7 @@ def list_secrets(
     lang = language(ctx, repo)
     render.table([word("secret", lang), word("hint", lang), word("readers", lang), word("you_can_read", lang)],
                  [[r["key"], r["hint"], ", ".join(r["reader_people"]) or "-", "yes" if r["you_can_read"] else "-"]
-                  for r in rows])
+                  for r in rows], shrink=(1, 2))
 
 
 @secret_app.command("remove")

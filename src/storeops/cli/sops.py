@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, language, state, user_path
+from storeops.cli.common import WIDE_OPTION, JSON_OPTION, language, state, user_path
 
 sop_app = typer.Typer(help="Browse SOP templates: built-in plus your team's sop/ folder.\n\nExample: storeops sop list",
                       no_args_is_help=True)
@@ -27,7 +27,7 @@ def _library(ctx):
 
 
 @sop_app.command("list")
-def list_sops(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+def list_sops(ctx: typer.Context, as_json: bool = JSON_OPTION, wide: bool = WIDE_OPTION) -> None:
     """List SOP templates.
 
     Example:
@@ -46,11 +46,13 @@ def list_sops(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         return
     render.table([word(k, lang) for k in ("id", "version", "platform", "sites", "reviewed", "tasks", "origin", "title")],
                  [[r["id"], r["version"], r["platform"], ",".join(r["sites"]), r["reviewed"], r["tasks"], r["origin"],
-                   library[r["id"]].title(lang)] for r in rows])
+                   library[r["id"]].title(lang)] for r in rows],
+                 drop=[6, 4, 5, 1, 3, 2], shrink=(7,), dates=(4,))
 
 
 @sop_app.command("show")
-def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID"), as_json: bool = JSON_OPTION) -> None:
+def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID"), as_json: bool = JSON_OPTION,
+         wide: bool = WIDE_OPTION) -> None:
     """Show an SOP's tasks, gates, documents and rejection reasons.
 
     Example:
@@ -80,11 +82,12 @@ def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID")
         docs = ", ".join(d["id"] + ("🔒" if d.get("sensitive") else "") for d in t.get("documents", []))
         rows.append([t["id"], (t.get("title") or {}).get(lang, ""), t.get("role", ""), t.get("duration", ""),
                      ", ".join(t.get("depends_on", [])) or "-", " ".join(flags), docs])
-    render.table([word(k, lang) for k in ("task", "title", "role", "takes", "depends", "flags", "documents")], rows)
+    render.table([word(k, lang) for k in ("task", "title", "role", "takes", "depends", "flags", "documents")], rows,
+                 drop=[5, 3, 4, 6, 2], shrink=(1, 6))
     reasons = sop.data.get("rejection_reasons", [])
     if reasons:
         render.out()
-        render.out("rejection reasons: " + ", ".join(r["code"] for r in reasons))
+        render.out(render.prose("rejection reasons: " + ", ".join(r["code"] for r in reasons)))
 
 
 @sop_app.command("templates")

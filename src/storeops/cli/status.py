@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import (JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
+from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
 
 STATUS_HELP = """Show where projects stand.
@@ -34,6 +34,7 @@ def status(
     status_filter: Optional[str] = STATUS_OPTION,
     since: Optional[str] = SINCE_OPTION,
     as_json: bool = JSON_OPTION,
+    wide: bool = WIDE_OPTION,
 ) -> None:
     from storeops import actions, filters, render, views
 
@@ -96,7 +97,8 @@ def _table(summaries: list[dict], lang: str) -> None:
             str(len(late)) if late else "",
         ])
         styles.append("red" if late else ("dim" if s["status"] == "archived" else None))
-    render.table(headers, rows, styles)
+    # the id and the next due date go last: they are what an operator acts on
+    render.table(headers, rows, styles, drop=[4, 2, 1, 7, 3, 5], dates=(6,))
 
 
 def _text(title: dict | None, fallback: str, lang: str) -> str:
@@ -140,7 +142,7 @@ def _project(d: dict, lang: str) -> None:
             f"{docs}/{len(t['documents'])}" if t["documents"] else "",
         ])
         styles.append("red" if t["overdue"] else ("green" if t["state"] == "done" else None))
-    render.table(headers, rows, styles)
+    render.table(headers, rows, styles, drop=[5, 4, 2, 1], dates=(3,))
     if d["rejections"]:
         render.out()
         render.out(word("rejections", lang) + ":")
