@@ -62,8 +62,9 @@ def _completion_root(ctx) -> Path | None:
     from storeops.errors import StoreopsError
     from storeops.repo import find_root
 
+    directory = ctx.find_root().params.get("directory")  # -C typed earlier on the line (no callback ran)
     try:
-        return find_root(state(ctx).directory or Path.cwd())
+        return find_root(Path(directory) if directory else Path.cwd())
     except StoreopsError:
         return None
 

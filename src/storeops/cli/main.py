@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from storeops import __version__, messages
-from storeops.cli import coercion
+from storeops.cli import coercion, completion
 from storeops.cli.common import state
 
 coercion.install()
@@ -168,10 +168,16 @@ def _unwrapped_examples(text: str) -> str:
 
 _plain_argument_help()
 _register()
+completion.install()
 
 
 def main(argv: list[str] | None = None) -> None:
     if (sys.argv[1:] if argv is None else argv) == ["--version"]:
         typer.echo(f"storeops {__version__}")  # before typer builds every command (2/3 of --version's time)
+        return
+    args = sys.argv[1:] if argv is None else argv
+    done = completion.script_for(args) or completion.install_for(args)
+    if done is not None:
+        typer.echo(done)
         return
     app(args=argv, prog_name="storeops")

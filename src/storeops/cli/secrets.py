@@ -50,7 +50,7 @@ class _NoValueOnCommandLine(TyperCommand):
                 raise
             raise UsageError("unknown option (not repeated here: it could be the secret); nothing was stored",
                              hint="the only option is --readers; see storeops secret set -h") from None
-        if ctx.args:
+        if ctx.args and not ctx.resilient_parsing:  # completing a line is not running it
             raise UsageError("a secret is never taken from the command line (shell history, `ps`); "
                              "nothing was stored",
                              hint="type it at the hidden prompt, or pipe it in: "
