@@ -27,6 +27,22 @@ STATE = {
 }
 
 WORDS = {
+    "compliance": {"en": "compliance", "zh": "合规"},
+    "conflict": {"en": "conflict", "zh": "冲突"},
+    "rejection_reasons": {"en": "rejection reasons", "zh": "驳回原因"},
+    "source": {"en": "source", "zh": "文件"},
+    "waiting_for": {"en": "waiting for", "zh": "等待"},
+    "external": {"en": "external", "zh": "外部"},
+    "gate_approved": {"en": "approved", "zh": "已审批"},
+    "gate_waiting": {"en": "not yet approved", "zh": "尚未审批"},
+    "added": {"en": "added", "zh": "新增"},
+    "modified": {"en": "modified", "zh": "修改"},
+    "deleted": {"en": "deleted", "zh": "删除"},
+    "renamed": {"en": "renamed", "zh": "重命名"},
+    "doctor_ok": {"en": "ok", "zh": "正常"},
+    "doctor_fixed": {"en": "fixed", "zh": "已修复"},
+    "doctor_warning": {"en": "warning", "zh": "警告"},
+    "doctor_problem": {"en": "problem", "zh": "问题"},
     "project": {"en": "project", "zh": "项目"},
     "platform": {"en": "platform", "zh": "平台"},
     "owner": {"en": "owner", "zh": "负责人"},

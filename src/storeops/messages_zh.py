@@ -230,6 +230,47 @@ ZH: dict[str, str] = {
     "removed {person}": "已移除 {person}",
     "no projects (create one with `storeops new`)": "还没有项目（用 `storeops new` 新建）",
     "no projects match": "没有符合条件的项目",
+    # ---- doctor ----
+    "storeops.yaml: team {what}, {n} people": "storeops.yaml：团队 {what}，共 {n} 人",
+    "you are {person} ({what})": "你是 {person}（{what}）",
+    "{email} is not in storeops.yaml: your changes will show your git name and you cannot approve":
+        "{email} 不在 storeops.yaml 中：你的修改将以 git 用户名显示，且你不能审批",
+    "merge driver: {what}": "合并驱动：{what}",
+    "merge driver registered ({what}): {what2}": "已注册合并驱动（{what}）：{what2}",
+    "pre-commit guard: {what}": "pre-commit 守卫：{what}",
+    "pre-commit guard {what}: {what2} (refuses plaintext documents under attachments/)":
+        "pre-commit 守卫已{what}：{what2}（拒绝提交 attachments/ 下的明文资料）",
+    "{file} {what}; add this line to it: storeops hook pre-commit": "{file} {what}；请在其中加入这一行：storeops hook pre-commit",
+    ".gitattributes sends projects/*.yaml to the storeops merge driver": ".gitattributes 已把 projects/*.yaml 交给 storeops 合并驱动",
+    "add `projects/*.yaml merge=storeops text eol=lf` to .gitattributes and commit it":
+        "在 .gitattributes 中加入 `projects/*.yaml merge=storeops text eol=lf` 并提交",
+    "remotes: {what}": "远程仓库：{what}",
+    "no remote: storeops sync needs one (git remote add origin URL)": "没有远程仓库：storeops sync 需要一个（git remote add origin URL）",
+    # ---- isolation ----
+    "no shared network, device, login, phone, payout account or entity among {n} active store(s)":
+        "{n} 个进行中的店铺之间没有共用的网络、设备、登录、电话、收款账户或主体",
+    "{n} linked-account risk(s) among {n2} active store(s)": "{n2} 个进行中的店铺中有 {n} 处关联风险",
+    "no isolation data yet: {what} ({command})": "尚无隔离信息：{what}（{command}）",
+    # ---- status PROJECT TASK ----
+    "approved by {who} ({role}) on {date}": "{who}（{role}）于 {date} 审批通过",
+    "check every {what}": "每 {what} 查看一次",
+    "(valid {n} days from issue)": "（签发后 {n} 天内有效）",
+    # ---- sop show ----
+    "{file} (built-in)": "{file}（内置）",
+    # ---- diff ----
+    " by {who}": "，由 {who} 审批",
+    "### storeops: no project changes in `{what}`": "### storeops：`{what}` 中没有项目变更",
+    "### storeops: {n} project(s) changed in `{what}`": "### storeops：`{what}` 中有 {n} 个项目变更",
+    "{n} change": "{n} 处变更",
+    "{n} changes": "{n} 处变更",
+    "no project changes": "没有项目变更",
+    "no changes match": "没有符合条件的变更",
+    "{project} has no secrets; add one with `storeops secret set {project2} KEY`":
+        "{project} 没有密钥；用 `storeops secret set {project2} KEY` 添加",
+    "wrote your identity to {file} (keep it private, back it up)": "已把你的身份私钥写入 {file}（妥善保管并备份）",
+    "{file}: cannot merge by field ({what}); merged line by line with conflict markers":
+        "{file}：无法按字段合并（{what}）；已按行合并并留下冲突标记",
+
     "not shown at this width: {what} (--wide shows every column, --json everything)":
         "此宽度下未显示：{what}（--wide 显示全部列，--json 显示全部内容）",
     "document {doc} is not attached; {command}": "资料 {doc} 还没有附上；{command}",

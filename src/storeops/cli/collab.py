@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, open_repo
+from storeops.cli.common import JSON_OPTION, language, open_repo
 
 
 def sync(
@@ -69,8 +69,16 @@ def doctor(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         render.emit_json({"ok": all(f.status != "problem" for f in findings),
                           "checks": [f.to_dict() for f in findings]})
     else:
+        from storeops.labels import word
+        from storeops.messages import say
+        from storeops.textcells import cell_width
+
+        lang = language(ctx)
+        labels = {f.status: word(f"doctor_{f.status}", lang) for f in findings}
+        width = max((cell_width(label) for label in labels.values()), default=0)
         for finding in findings:
-            render.out(f"{finding.status:<8} {render.clean(finding.message)}")
+            label = labels[finding.status]
+            render.out(f"{label}{' ' * (width - cell_width(label))}  {render.clean(say(finding.message, lang))}")
     if any(f.status == "problem" for f in findings):
         raise typer.Exit(1)
 
@@ -132,8 +140,11 @@ def merge_file(
     from storeops.merge import merge_file as run_merge
 
     conflicts = run_merge(base, ours, theirs, shown or str(ours))
+    from storeops.labels import word
+    from storeops.messages import current, say
+
     for line in conflicts:
-        sys.stderr.write(f"storeops: conflict: {line}\n")
+        sys.stderr.write(f"storeops: {word('conflict', current())}: {say(line)}\n")
     if conflicts:
         raise typer.Exit(1)
 

@@ -107,6 +107,7 @@ def diff(
     """
     from storeops import ranges, render
     from storeops.errors import UsageError
+    from storeops.labels import word
 
     if as_json:
         fmt = "json"
@@ -119,33 +120,41 @@ def diff(
     if fmt == "json":
         render.emit_json({"base": base, "head": head, "projects": [p.to_dict() for p in projects]})
     elif fmt == "markdown":
-        render.out(markdown(projects, label))
+        render.out(markdown(projects, label, language(ctx, repo)))
     elif not projects:
         render.message("no project changes")
     else:
+        lang = language(ctx, repo)
         for item in projects:
-            render.out(f"{render.clean(item.project)} ({render.clean(item.path)}, {item.status})")
+            render.out(f"{render.clean(item.project)} ({render.clean(item.path)}, {word(item.status, lang)})")
             for change in item.changes:
-                render.out(f"  {render.clean(_with_by(change))}")
+                render.out(f"  {render.clean(_with_by(change, lang))}")
 
 
-def _with_by(change) -> str:
-    return change.text + (f" by {change.by}" if change.action == "approve" and change.by else "")
+def _with_by(change, lang: str = "en") -> str:
+    from storeops.messages import say
+
+    text = say(change.text, lang)
+    return text + (say(f" by {change.by}", lang) if change.action == "approve" and change.by else "")
 
 
-def markdown(projects, label: str) -> str:
+def markdown(projects, label: str, lang: str = "en") -> str:
+    from storeops.labels import word
+    from storeops.messages import say
     from storeops.render import clean, md
 
+    shown = clean(label).replace("`", "")
     if not projects:
-        return f"### storeops: no project changes in `{clean(label).replace('`', '')}`\n"
-    lines = [f"### storeops: {len(projects)} project(s) changed in `{clean(label).replace('`', '')}`", ""]
+        return say(f"### storeops: no project changes in `{shown}`", lang) + "\n"
+    lines = [say(f"### storeops: {len(projects)} project(s) changed in `{shown}`", lang), ""]
     for item in projects:
         count = len(item.changes)
-        lines.append(f"**{md(item.project)}** ({item.status}, {count} change{'s' if count != 1 else ''})")
+        changes = say(f"{count} change{'s' if count != 1 else ''}", lang)
+        lines.append(f"**{md(item.project)}** ({word(item.status, lang)}, {changes})")
         lines.append("")
         for change in item.changes:
             marker = "✅ " if change.action == "approve" and change.new else ""
-            lines.append(f"- {marker}{md(_with_by(change))}")
+            lines.append(f"- {marker}{md(_with_by(change, lang))}")
         lines.append("")
     return "\n".join(lines)
 

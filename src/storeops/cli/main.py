@@ -45,6 +45,11 @@ class StoreopsGroup(TyperGroup):
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as error:
+            if _is_click_error(error) and not _debug(ctx) and _usage_language(ctx) == "zh":
+                from storeops.cli import usage_zh
+
+                usage_zh.show(error)
+                ctx.exit(getattr(error, "exit_code", 2))
             if _is_click_error(error) or _debug(ctx):
                 raise
             if isinstance(error, BrokenPipeError):
@@ -62,6 +67,18 @@ class StoreopsGroup(TyperGroup):
 def _is_click_error(error: Exception) -> bool:
     # usage errors are click's to report (exit 2); typer may vendor its own click
     return any(cls.__name__ == "ClickException" for cls in type(error).__mro__)
+
+
+def _usage_language(ctx) -> str:
+    """The language for click's usage errors, which can come before the root callback chose one."""
+    chosen = ctx.find_root().params.get("lang") or messages.requested()
+    if chosen:
+        return chosen
+    try:
+        directory = ctx.find_root().params.get("directory")
+        return _team_language(Path(directory) if directory else None) or "en"
+    except Exception:  # noqa: BLE001 - outside a stores repo: English
+        return "en"
 
 
 def _debug(ctx) -> bool:

@@ -60,6 +60,7 @@ def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID")
     """
     from storeops import render
     from storeops.labels import word
+    from storeops.messages import say
     from storeops.sop import get_sop
 
     library, _root = _library(ctx)
@@ -68,9 +69,11 @@ def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID")
     if as_json:
         render.emit_json({"sop": sop.data, "origin": sop.origin, "source": sop.source})
         return
-    render.fields([("id", sop.pin), ("title", sop.title(lang)), ("platform", sop.platform),
-                   ("sites", ", ".join(sop.sites)), ("reviewed", sop.data.get("reviewed")),
-                   ("compliance", ", ".join(sop.data.get("compliance", [])) or "-"), ("source", sop.source)])
+    render.fields([(word("id", lang), sop.pin), (word("title", lang), sop.title(lang)),
+                   (word("platform", lang), sop.platform), (word("sites", lang), ", ".join(sop.sites)),
+                   (word("reviewed", lang), sop.data.get("reviewed")),
+                   (word("compliance", lang), ", ".join(sop.data.get("compliance", [])) or "-"),
+                   (word("source", lang), say(sop.source, lang))])
     render.out()
     rows = []
     for t in sop.tasks:
@@ -87,7 +90,7 @@ def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID")
     reasons = sop.data.get("rejection_reasons", [])
     if reasons:
         render.out()
-        render.out(render.prose("rejection reasons: " + ", ".join(r["code"] for r in reasons)))
+        render.out(render.prose(word("rejection_reasons", lang) + ": " + ", ".join(r["code"] for r in reasons)))
 
 
 @sop_app.command("templates")

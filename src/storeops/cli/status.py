@@ -168,6 +168,7 @@ def _account_lines(d: dict, lang: str) -> list[tuple[str, str]]:
 def _task(project, t: dict, lang: str) -> None:
     from storeops import render
     from storeops.labels import state_label, word
+    from storeops.messages import say
 
     pairs = [
         (word("task", lang), f"{t['id']} — {_text(t['title'], t['id'], lang)}"),
@@ -178,11 +179,12 @@ def _task(project, t: dict, lang: str) -> None:
         (word("depends", lang), ", ".join(t["depends_on"]) or "-"),
     ]
     if t["waiting_for"]:
-        pairs.append(("waiting for", ", ".join(t["waiting_for"])))
+        pairs.append((word("waiting_for", lang), ", ".join(t["waiting_for"])))
     if t["requires_approval"]:
-        pairs.append((word("gate", lang), f"{t['requires_approval']} ({'approved' if t['approved'] else 'not yet approved'})"))
+        pairs.append((word("gate", lang), f"{t['requires_approval']} ({word('gate_approved' if t['approved'] else 'gate_waiting', lang)})"))
     if t["appointment"] is not None or t["external"]:
-        pairs.append((word("appointment", lang) if not t["external"] else "external", t["appointment"] or f"check every {t['check_every']}"))
+        pairs.append((word("appointment", lang) if not t["external"] else word("external", lang),
+                      t["appointment"] or say(f"check every {t['check_every']}", lang)))
     render.fields(pairs)
     if t["guide"]:
         render.out()
@@ -197,11 +199,11 @@ def _task(project, t: dict, lang: str) -> None:
             if doc["expires"]:
                 validity = f"  {word('expired', lang) if doc['expired'] else word('expires', lang)} {doc['expires']}"
             elif doc["valid_days"]:
-                validity = f"  (valid {doc['valid_days']} days from issue)"
+                validity = "  " + say(f"(valid {doc['valid_days']} days from issue)", lang)
             lock = " 🔒" if doc["sensitive"] else ""
             render.out(f"  {doc['id']}{lock}: {render.clean(state)}{validity}")
     for a in t["approvals"]:
-        render.out(f"approved by {render.clean(a['by'])} ({a['role']}) on {a['at']}"
+        render.out(say(f"approved by {render.clean(a['by'])} ({a['role']}) on {a['at']}", lang)
                    + (f": {render.clean(a['note'])}" if a.get("note") else ""))
     if t["notes"]:
         render.out()
