@@ -3,6 +3,7 @@
 import time
 
 import pytest
+import yaml
 
 from storeops import yamlio
 from storeops.errors import DataError
@@ -167,3 +168,10 @@ def test_canonical_writer_writes_what_pyyaml_writes(value):
     expected = yaml.dump(data, Dumper=yamlio.CanonicalDumper, sort_keys=False, default_flow_style=False,
                          allow_unicode=True, width=4096, indent=2)
     assert yamlio.dumps(data) == expected
+
+
+@pytest.mark.parametrize("text", ["!!seq\nid: x\n", "!!map [1]\n", "a: !!map [1]\n", "a: !!seq {b: 1}\n"])
+def test_a_collection_tag_on_the_wrong_kind_of_node_is_a_parse_error(text):
+    """Found by the fuzzer: `!!seq` on a mapping was an AttributeError (exit 70) in every reader."""
+    with pytest.raises(yaml.YAMLError, match="tag on something that is not a"):
+        yamlio._load(text)

@@ -144,8 +144,24 @@ class StrictLoader(_Loader):
 
 StrictLoader.resolve = _fast_resolve(StrictLoader.yaml_implicit_resolvers)
 StrictLoader.descend_resolver = StrictLoader.ascend_resolver = _no_path_resolvers
-StrictLoader.add_constructor("tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node, deep=True))
-StrictLoader.add_constructor("tag:yaml.org,2002:seq", lambda loader, node: [loader.construct_object(n, deep=True) for n in node.value])
+def _construct_mapping(loader, node):
+    if not isinstance(node, yaml.MappingNode):  # `!!map` written on a list or a scalar
+        raise yaml.constructor.ConstructorError(None, None, "a !!map tag on something that is not a mapping",
+                                                node.start_mark)
+    return loader.construct_mapping(node, deep=True)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _construct_sequence(loader, node):
+    if not isinstance(node, yaml.SequenceNode):  # `!!seq` written on a mapping or a scalar
+        raise yaml.constructor.ConstructorError(None, None, "a !!seq tag on something that is not a list",
+                                                node.start_mark)
+    return [loader.construct_object(n, deep=True) for n in node.value]
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 StrictLoader.add_constructor(_INT, StrictLoader.construct_yaml_int)
 
 
