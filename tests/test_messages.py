@@ -64,7 +64,11 @@ def test_unknown_person_and_bad_date_in_chinese(stores, mini):
     person = cli(stores, "assign", mini, "licence", "bobb", lang="zh")
     assert (person.exit_code, person.stderr) == (2, "错误：团队里没有 'bobb'\n提示：你要找的是 bob 吗？\n")
     day = cli(stores, "schedule", mini, "licence", "--due", "2026-02-30", lang="zh")
-    assert (day.exit_code, day.stderr) == (2, "错误：--due：'2026-02-30' 不是日期\n提示：日期写成 YYYY-MM-DD\n")
+    assert (day.exit_code, day.stderr) == (2, "错误：--due：'2026-02-30' 不是日期（日历上没有这一天）\n"
+                                              "提示：可以写：YYYY-MM-DD, today, tomorrow, yesterday, +3d, -2w, +1m, fri, next mon\n")
+    slashed = cli(stores, "schedule", mini, "licence", "--due", "12/05/2026", lang="zh")
+    assert (slashed.exit_code, slashed.stderr) == (2, "错误：--due：'12/05/2026' 有歧义\n"
+                                                  "提示：2026-12-05（月/日）还是 2026-05-12（日/月）？请写成 YYYY-MM-DD\n")
 
 
 def test_not_a_stores_repo_before_any_config_is_readable(tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from conftest import run_cli, run_subprocess
 from remindkit import done, edit, items, kinds, load, moment, remind, shop  # noqa: F401 (shop is a fixture)
 
+import storeops.dates
 from storeops import remind as domain
 from storeops.model import Archived
 
@@ -142,7 +143,7 @@ def test_appointment_just_after_midnight_counts_in_the_team_timezone(shop):
 
 def test_default_as_of_is_today_in_the_team_timezone(shop, monkeypatch):
     # 17:00 UTC on 11-08 is already 01:00 on 11-09 in Shanghai
-    monkeypatch.setattr(domain, "_now", lambda: datetime(2026, 11, 8, 17, 0, tzinfo=timezone.utc))
+    monkeypatch.setattr(storeops.dates, "_now", lambda: datetime(2026, 11, 8, 17, 0, tzinfo=timezone.utc))
     _booked(shop, "2026-11-12T00:30:00+08:00")
     shanghai = json.loads(remind(shop, "--json").stdout)
     assert shanghai["as_of"] == "2026-11-09" and [i["kind"] for i in shanghai["items"]] == ["appointment"]
@@ -325,7 +326,7 @@ def test_unknown_owner_or_platform_is_a_usage_error(shop):
 
 def test_bad_options_exit_2(shop):
     assert "not a date" in remind(shop, "--as-of", "2026-13-01").stderr
-    assert remind(shop, "--as-of", "tomorrow").exit_code == 2
+    assert remind(shop, "--as-of", "the day after").exit_code == 2
     assert remind(shop, "--days", "-1").exit_code == 2
     result = remind(shop, "--format", "xml")
     assert result.exit_code == 2 and "one of text, json, markdown, ics" in result.stderr

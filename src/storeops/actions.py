@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from storeops import gitcmd, yamlio
+from storeops import dates, gitcmd, yamlio
 from storeops.config import Config, Person
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
-from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
+from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project
 from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, atomic_write_bytes, check_id, config_text
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task
@@ -35,9 +35,7 @@ def actor(repo: StoresRepo) -> Actor:
 
 
 def today(config: Config) -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo(config.timezone)).date()
+    return dates.today(config.timezone)
 
 
 def commit_message(subject: str, action: str, project_id: str | None = None, body: str | None = None) -> str:
@@ -114,15 +112,6 @@ def require_person(config: Config, name: str) -> Person:
     return person
 
 
-def user_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except FieldError:
-        raise UsageError(f"{option}: {value!r} is not a date", hint="write dates as YYYY-MM-DD") from None
-
-
 # ---- projects and tasks ----
 
 def new_project(repo: StoresRepo, sop_id: str, *, store: str, owner: str, project_id: str | None,
@@ -131,8 +120,9 @@ def new_project(repo: StoresRepo, sop_id: str, *, store: str, owner: str, projec
     """Create projects/<id>.yaml from an SOP; returns the project and warnings."""
     from storeops.sop import get_sop, load_library
 
-    start_date = user_date(start, "--start")
-    target_date = user_date(target, "--target")
+    timezone = repo.config.timezone
+    start_date = dates.user_date(start, "--start", timezone)
+    target_date = dates.user_date(target, "--target", timezone)
     if category is not None:
         check_id(category, "category (like home-kitchen)")
     with repo.lock():
@@ -217,13 +207,10 @@ def assign(repo: StoresRepo, project_id: str, task_id: str, person: str):
 def schedule(repo: StoresRepo, project_id: str, task_id: str, due: str | None, appointment: str | None):
     if due is None and appointment is None:
         raise UsageError("nothing to change", hint="pass --due DATE and/or --appointment DATETIME")
-    due_date = user_date(due, "--due")
+    due_date = dates.user_date(due, "--due", repo.config.timezone)
     moment = None
     if appointment is not None:
-        try:
-            moment = parse_datetime(appointment)
-        except FieldError:
-            moment = _local_datetime(appointment, repo.config.timezone)
+        moment = dates.user_datetime(appointment, "--appointment", repo.config.timezone)
     with repo.lock():
         project = repo.load_project(project_id)
         _writable(project)
@@ -278,20 +265,6 @@ def approve(repo: StoresRepo, project_id: str, task_id: str, note: str | None) -
         changed = project.with_task(dataclasses.replace(task, approvals=task.approvals + (approval,)))
         save_project(repo, changed, f"approve {project.id}: {task_id} ({role})", "approve", who)
         return approval
-
-
-def _local_datetime(value: str, timezone: str) -> datetime:
-    """'2026-12-10 10:00' or '2026-12-10T10:00' in the team's timezone."""
-    from zoneinfo import ZoneInfo
-
-    try:
-        moment = datetime.fromisoformat(value.replace(" ", "T", 1))
-    except ValueError:
-        raise UsageError(f"--appointment: {value!r} is not a date and time",
-                         hint="write 2026-12-10T10:00 (team timezone) or 2026-12-10T10:00+08:00") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(timezone))
-    return datetime.fromisoformat(moment.isoformat())
 
 
 # ---- formatting ----

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from storeops import gitcmd, vault
-from storeops.actions import _restoring, _writable, actor, commit_message, user_date, validate_project
+from storeops import dates, gitcmd, vault
+from storeops.actions import _restoring, _writable, actor, commit_message, validate_project
 from storeops.errors import DataError, UsageError, did_you_mean
 from storeops.model import Document, Project, Task
 from storeops.repo import ATTACHMENTS_DIR, StoresRepo, atomic_write_bytes, check_id
@@ -116,13 +116,16 @@ def attach(repo: StoresRepo, project_id: str, source: Path, *, task_id: str | No
            doc_id: str | None = None, issued: str | None = None, sensitive: bool | None = None,
            readers: str | None = None) -> Attached:
     """Record `source` as a document of the project; sensitive ones are stored encrypted."""
-    issued_date = user_date(issued, "--issued")
+    issued_date = dates.user_date(issued, "--issued", repo.config.timezone)
     if doc_id is not None:
         check_id(doc_id, "document id")
     data = _read_source(source)
     source_name = source.name
     with repo.lock():
         config = repo.config
+        day = dates.today(config.timezone)
+        if issued_date is not None and issued_date > day:
+            raise UsageError(f"--issued {issued_date.isoformat()} is in the future", hint=f"today is {day.isoformat()}")
         project = repo.load_project(project_id)
         _writable(project)
         who = actor(repo)
@@ -163,6 +166,10 @@ def attach(repo: StoresRepo, project_id: str, source: Path, *, task_id: str | No
         changed = dataclasses.replace(
             doc, sensitive=encrypted, file=stored_path(project, task, doc.id, source_name, encrypted),
             issued=issued_date or keep_issued, sha256=digest, readers=names if encrypted else ())
+        expires = changed.expires()
+        if issued_date is not None and expires is not None and expires < day:
+            warnings.append(f"{doc.id} issued {issued_date.isoformat()} expired on {expires.isoformat()} "
+                            f"(valid {changed.valid_days} days): get a fresh one before submitting")
         if changed.valid_days and changed.issued is None:
             warnings.append(f"{doc.id} is valid {doc.valid_days} days from issue: pass --issued DATE "
                             "so storeops can tell when it expires")

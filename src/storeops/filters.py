@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from storeops.actions import user_date
+from storeops import dates
 from storeops.errors import UsageError
 from storeops.model import STATUSES, Project
 from storeops.workflow import project_status
@@ -69,4 +69,4 @@ def build(platform: str | None = None, site: str | None = None, owner: str | Non
         if value is not None:
             check_id(value, what)
     return ProjectFilter(platform=platform, site=site, owner=owner, status=status,
-                         since=user_date(since, "--since"))
+                         since=dates.user_date(since, "--since"))

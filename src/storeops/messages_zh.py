@@ -79,10 +79,19 @@ ZH: dict[str, str] = {
     "use lowercase letters, digits and '-', starting with a letter or digit":
         "只能用小写字母、数字和 '-'，并以字母或数字开头",
     "{option}: '{value}' is not a date": "{option}：'{value}' 不是日期",
-    "write dates as YYYY-MM-DD": "日期写成 YYYY-MM-DD",
-    "--appointment: '{value}' is not a date and time": "--appointment：'{value}' 不是日期时间",
-    "write 2026-12-10T10:00 (team timezone) or 2026-12-10T10:00+08:00":
-        "写成 2026-12-10T10:00（团队时区）或 2026-12-10T10:00+08:00",
+    "{option}: '{value}' is not a date ({what})": "{option}：'{value}' 不是日期（{what}）",
+    "write one of {list}": "可以写：{list}",
+    "{option}: '{value}' is ambiguous": "{option}：'{value}' 有歧义",
+    "{date} (month/day) or {date2} (day/month); write YYYY-MM-DD":
+        "{date}（月/日）还是 {date2}（日/月）？请写成 YYYY-MM-DD",
+    "did you mean {date}? write YYYY-MM-DD": "是指 {date} 吗？请写成 YYYY-MM-DD",
+    "{option}: '{value}' is not a date and time": "{option}：'{value}' 不是日期时间",
+    "write 2026-12-10 10:00 (team timezone), 2026-12-10T10:00+08:00, or a day like fri followed by HH:MM":
+        "写成 2026-12-10 10:00（团队时区）、2026-12-10T10:00+08:00，或 fri 这样的日子加 HH:MM",
+    "{option} {date} is in the future": "{option} {date} 在未来",
+    "today is {date}": "今天是 {date}",
+    "{doc} issued {date} expired on {date2} (valid {n} days): get a fresh one before submitting":
+        "{doc} 签发于 {date}，已于 {date2} 过期（有效 {n} 天）：提交前请换一份新的",
     "--status '{value}' is not a status": "--status '{value}' 不是项目状态",
     "--role '{value}' is not a role": "--role '{value}' 不是角色",
     "roles: {list}": "角色：{list}",

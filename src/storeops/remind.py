@@ -74,13 +74,9 @@ class Item:
 
 def local_today(timezone: str, now: datetime | None = None) -> date:
     """Today in the team's timezone (a cron at 01:00 in Shanghai is still 'yesterday' in UTC)."""
-    return (now or _now()).astimezone(ZoneInfo(timezone)).date()
+    from storeops import dates
 
-
-def _now() -> datetime:
-    from datetime import timezone
-
-    return datetime.now(timezone.utc)
+    return dates.today(timezone, now)
 
 
 # ---- git: when did each project last change ----

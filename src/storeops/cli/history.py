@@ -35,8 +35,7 @@ def log(
       storeops log acme-amazon-us
       storeops log --since 2026-12-01 --action approve --json
     """
-    from storeops import actions as domain
-    from storeops import history, render
+    from storeops import dates, history, render
     from storeops.changes import ACTIONS
     from storeops.errors import UsageError, did_you_mean
     from storeops.repo import check_id
@@ -46,7 +45,8 @@ def log(
         raise UsageError(f"--action {action!r} is not a kind of change",
                          hint=did_you_mean(action, list(ACTIONS)) or "one of " + ", ".join(ACTIONS))
     query = history.LogQuery(project=check_id(project_id) if project_id else None,
-                             since=domain.user_date(since, "--since"), until=domain.user_date(until, "--until"),
+                             since=dates.user_date(since, "--since", repo.config.timezone),
+                             until=dates.user_date(until, "--until", repo.config.timezone),
                              author=author, action=action)
     if query.since and query.until and query.since > query.until:
         raise UsageError("--since is after --until")

@@ -65,7 +65,7 @@ def remind(
 ) -> None:
     import os
 
-    from storeops import actions, remind as domain, render
+    from storeops import actions, dates, remind as domain, render
     from storeops.config import WEBHOOK_FORMATS
     from storeops.errors import UsageError, did_you_mean
 
@@ -82,7 +82,7 @@ def remind(
     repo = open_repo(ctx)
     config = repo.config
     lang = language(ctx, repo)
-    as_of_date = actions.user_date(as_of, "--as-of") or domain.local_today(config.timezone)
+    as_of_date = dates.user_date(as_of, "--as-of", config.timezone) or dates.today(config.timezone)
     window = config.policies["remind_days"] if days is None else days
     # resolve delivery settings before any work: a misconfigured cron should fail loudly, even on a quiet day
     url = None
