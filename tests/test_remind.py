@@ -318,9 +318,9 @@ def test_owner_and_platform_filters(shop):
 
 def test_unknown_owner_or_platform_is_a_usage_error(shop):
     result = remind(shop, "--owner", "bobby")
-    assert result.exit_code == 2 and "unknown person 'bobby'" in result.stderr and "did you mean bob" in result.stderr
+    assert result.exit_code == 2 and "--owner 'bobby' is not on the team" in result.stderr and "did you mean bob" in result.stderr
     result = remind(shop, "--platform", "amazn")
-    assert result.exit_code == 2 and "--platform 'amazn' is not a platform" in result.stderr
+    assert result.exit_code == 2 and "--platform 'amazn' is neither a platform nor an SOP id" in result.stderr
     assert "did you mean amazon" in result.stderr
 
 

@@ -6,17 +6,17 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
-                                 STATUS_OPTION, language, open_repo)
+from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OwnerOption, PlatformOption, SinceOption, SiteOption,
+                                 StatusOption, language, open_repo)
 
 
 def board(
     ctx: typer.Context,
-    platform: Optional[str] = PLATFORM_OPTION,
-    site: Optional[str] = SITE_OPTION,
-    owner: Optional[str] = OWNER_OPTION,
-    status_filter: Optional[str] = STATUS_OPTION,
-    since: Optional[str] = SINCE_OPTION,
+    platform: PlatformOption = None,
+    site: SiteOption = None,
+    owner: OwnerOption = None,
+    status_filter: StatusOption = None,
+    since: SinceOption = None,
     as_json: bool = JSON_OPTION,
     wide: bool = WIDE_OPTION,
 ) -> None:
@@ -34,8 +34,8 @@ def board(
     from storeops.labels import status_label
     from storeops.model import STATUSES
 
-    chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
+    chosen = filters.build(repo, platform, site, owner, status_filter, since)
     lang = language(ctx, repo)
     today = actions.today(repo.config)
     summaries = views.summaries(repo, today, chosen)

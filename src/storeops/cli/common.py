@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
 JSON_OPTION = typer.Option(False, "--json", help="Print a stable JSON object on stdout (see docs/json.md).")
 
-# The project filters, the same on every listing command (storeops.filters gives their meaning).
-PLATFORM_OPTION = typer.Option(None, "--platform", metavar="P", help="Only this platform (e.g. amazon).")
-SITE_OPTION = typer.Option(None, "--site", metavar="S", help="Only this marketplace site (e.g. us, de).")
-OWNER_OPTION = typer.Option(None, "--owner", metavar="PERSON", help="Only projects owned by this person.")
-STATUS_OPTION = typer.Option(
-    None, "--status", metavar="S", help="Only this status: preparing, under_review, approved, rejected, archived.")
-SINCE_OPTION = typer.Option(None, "--since", metavar="DATE", help="Leave out projects archived before DATE.")
+# The project filters, one definition for every listing command (status, board, timeline, remind, report *):
+# `platform: PlatformOption = None`. storeops.filters.build gives their meaning and refuses unknown names.
+PlatformOption = Annotated[Optional[str], typer.Option(
+    "--platform", metavar="P", help="Only this platform (e.g. amazon) or SOP id (e.g. amazon-us).")]
+SiteOption = Annotated[Optional[str], typer.Option("--site", metavar="S", help="Only this marketplace site (e.g. us, de).")]
+OwnerOption = Annotated[Optional[str], typer.Option("--owner", metavar="PERSON", help="Only projects owned by this person.")]
+StatusOption = Annotated[Optional[str], typer.Option(
+    "--status", metavar="S", help="Only this status: preparing, under_review, approved, rejected, archived.")]
+SinceOption = Annotated[Optional[str], typer.Option(
+    "--since", metavar="DATE", help="Leave out projects archived before DATE (YYYY-MM-DD, -30d, ...).")]
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import language, open_repo, user_path
+from storeops.cli.common import OwnerOption, PlatformOption, language, open_repo, user_path
 
 FORMATS = ("text", "json", "markdown", "ics")
 GROUPS = ("person", "project")
@@ -45,8 +45,8 @@ def remind(
         help="Remind about tasks due within DAYS days (default: policies.remind_days). A task still waiting for "
              "unfinished dependencies is left out: the task holding it up is reminded instead, even when marked "
              "blocked."),
-    owner: Optional[str] = typer.Option(None, "--owner", metavar="PERSON", help="Only projects owned by PERSON."),
-    platform: Optional[str] = typer.Option(None, "--platform", metavar="P", help="Only projects on platform P."),
+    owner: OwnerOption = None,
+    platform: PlatformOption = None,
     fmt: str = typer.Option("text", "--format", metavar="FORMAT", help="text, json, markdown or ics."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json (see docs/remind.md)."),
     group_by: str = typer.Option("person", "--group-by", metavar="person|project",
@@ -65,9 +65,9 @@ def remind(
 ) -> None:
     import os
 
-    from storeops import actions, dates, remind as domain, render
+    from storeops import dates, filters, remind as domain, render
     from storeops.config import WEBHOOK_FORMATS
-    from storeops.errors import UsageError, did_you_mean
+    from storeops.errors import UsageError
 
     fmt = "json" if as_json else fmt
     if fmt not in FORMATS:
@@ -95,21 +95,12 @@ def remind(
         from storeops import notify
 
         smtp = notify.smtp_settings(config, os.environ)
-    if owner is not None:
-        actions.require_person(config, owner)
+    chosen = filters.build(repo, platform=platform, owner=owner)
 
     from storeops.sop import load_library
 
     library = load_library(repo.root)
-    projects = [p for p in repo.load_projects() if p.archived is None]
-    if platform is not None:
-        known = sorted({s.platform for s in library.values()} | {p.platform for p in projects})
-        if platform not in known:
-            raise UsageError(f"--platform {platform!r} is not a platform",
-                             hint=did_you_mean(platform, known) or "platforms: " + ", ".join(known))
-        projects = [p for p in projects if p.platform == platform]
-    if owner is not None:
-        projects = [p for p in projects if p.owner == owner]
+    projects = chosen.select([p for p in repo.load_projects() if p.archived is None])
     changes = domain.last_changes(repo.root, config.timezone, as_of_date, {p.id for p in projects})
     items = domain.collect(projects, config, as_of=as_of_date, days=window, library=library, changes=changes,
                            language=lang)

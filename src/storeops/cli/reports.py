@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
-                                 STATUS_OPTION, language, open_repo)
+from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OwnerOption, PlatformOption, SinceOption, SiteOption,
+                                 StatusOption, language, open_repo)
 
 report_app = typer.Typer(help="Retrospective reports.\n\nExample: storeops report rejections --since 2026-01-01",
                          no_args_is_help=True)
@@ -21,10 +21,10 @@ def rejections(
     ctx: typer.Context,
     since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
                                         help="Only rejections on or after DATE (and projects not archived before it)."),
-    platform: Optional[str] = PLATFORM_OPTION,
-    site: Optional[str] = SITE_OPTION,
-    owner: Optional[str] = OWNER_OPTION,
-    status_filter: Optional[str] = STATUS_OPTION,
+    platform: PlatformOption = None,
+    site: SiteOption = None,
+    owner: OwnerOption = None,
+    status_filter: StatusOption = None,
     fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown", help="Output format."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     wide: bool = WIDE_OPTION,
@@ -47,8 +47,8 @@ def rejections(
     fmt = "json" if as_json else fmt
     if fmt not in REJECTION_FORMATS:
         raise UsageError(f"--format {fmt!r} is not a format", hint="one of " + ", ".join(REJECTION_FORMATS))
-    chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
+    chosen = filters.build(repo, platform, site, owner, status_filter, since)
     lang = language(ctx, repo)
     report = reports.rejections(chosen.select(repo.load_projects()), load_library(repo.root), chosen.since)
     if fmt == "json":
@@ -114,11 +114,11 @@ def bar_width(columns: int) -> int:
 @report_app.command("workload")
 def workload(
     ctx: typer.Context,
-    platform: Optional[str] = PLATFORM_OPTION,
-    site: Optional[str] = SITE_OPTION,
-    owner: Optional[str] = OWNER_OPTION,
-    status_filter: Optional[str] = STATUS_OPTION,
-    since: Optional[str] = SINCE_OPTION,
+    platform: PlatformOption = None,
+    site: SiteOption = None,
+    owner: OwnerOption = None,
+    status_filter: StatusOption = None,
+    since: SinceOption = None,
     as_json: bool = JSON_OPTION,
     wide: bool = WIDE_OPTION,
 ) -> None:
@@ -135,8 +135,8 @@ def workload(
     from storeops import actions, filters, render, reports
     from storeops.labels import word
 
-    chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
+    chosen = filters.build(repo, platform, site, owner, status_filter, since)
     lang = language(ctx, repo)
     report = reports.workload(chosen.select(repo.load_projects()), repo.config, actions.today(repo.config))
     if as_json:
@@ -174,10 +174,10 @@ def cycle_time(
     since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
                                         help="Only intervals that ended on or after DATE (and projects not archived "
                                              "before it)."),
-    platform: Optional[str] = PLATFORM_OPTION,
-    site: Optional[str] = SITE_OPTION,
-    owner: Optional[str] = OWNER_OPTION,
-    status_filter: Optional[str] = STATUS_OPTION,
+    platform: PlatformOption = None,
+    site: SiteOption = None,
+    owner: OwnerOption = None,
+    status_filter: StatusOption = None,
     fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown", help="Output format."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     wide: bool = WIDE_OPTION,
@@ -202,8 +202,8 @@ def cycle_time(
     fmt = "json" if as_json else fmt
     if fmt not in REJECTION_FORMATS:
         raise UsageError(f"--format {fmt!r} is not a format", hint="one of " + ", ".join(REJECTION_FORMATS))
-    chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
+    chosen = filters.build(repo, platform, site, owner, status_filter, since)
     lang = language(ctx, repo)
     projects = chosen.select(repo.load_projects())
     report = cycletime.report(projects, cycletime.trails(repo.root), repo.config.timezone, chosen.since)

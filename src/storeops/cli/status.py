@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
-                                 STATUS_OPTION, language, open_repo)
+from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OwnerOption, PlatformOption, SinceOption, SiteOption,
+                                 StatusOption, language, open_repo)
 
 STATUS_HELP = """Show where projects stand.
 
@@ -28,18 +28,18 @@ def status(
     ctx: typer.Context,
     project_id: Optional[str] = typer.Argument(None, metavar="PROJECT", help="Project id."),
     task_id: Optional[str] = typer.Argument(None, metavar="TASK", help="Task id within PROJECT."),
-    platform: Optional[str] = PLATFORM_OPTION,
-    site: Optional[str] = SITE_OPTION,
-    owner: Optional[str] = OWNER_OPTION,
-    status_filter: Optional[str] = STATUS_OPTION,
-    since: Optional[str] = SINCE_OPTION,
+    platform: PlatformOption = None,
+    site: SiteOption = None,
+    owner: OwnerOption = None,
+    status_filter: StatusOption = None,
+    since: SinceOption = None,
     as_json: bool = JSON_OPTION,
     wide: bool = WIDE_OPTION,
 ) -> None:
     from storeops import actions, filters, render, views
 
-    chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
+    chosen = filters.build(repo, platform, site, owner, status_filter, since)
     lang = language(ctx, repo)
     today = actions.today(repo.config)
     if project_id is None:

@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import (JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
-                                 STATUS_OPTION, language, open_repo, user_path)
+from storeops.cli.common import (JSON_OPTION, OwnerOption, PlatformOption, SinceOption, SiteOption,
+                                 StatusOption, language, open_repo, user_path)
 
 FORMATS = ("text", "mermaid", "svg")
 
@@ -23,11 +23,11 @@ def timeline(
     project_id: Optional[str] = typer.Argument(None, metavar="PROJECT", help="One project (default: all that match)."),
     fmt: str = typer.Option("text", "--format", metavar="text|mermaid|svg", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="PATH", help="Write to PATH instead of stdout."),
-    platform: Optional[str] = PLATFORM_OPTION,
-    site: Optional[str] = SITE_OPTION,
-    owner: Optional[str] = OWNER_OPTION,
-    status_filter: Optional[str] = STATUS_OPTION,
-    since: Optional[str] = SINCE_OPTION,
+    platform: PlatformOption = None,
+    site: SiteOption = None,
+    owner: OwnerOption = None,
+    status_filter: StatusOption = None,
+    since: SinceOption = None,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show a Gantt chart of tasks, planned and actual.
@@ -51,8 +51,8 @@ def timeline(
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not a format", hint="one of " + ", ".join(FORMATS))
-    chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
+    chosen = filters.build(repo, platform, site, owner, status_filter, since)
     lang = language(ctx, repo)
     today = actions.today(repo.config)
     if project_id is not None:
