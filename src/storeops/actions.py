@@ -118,7 +118,7 @@ def new_project(repo: StoresRepo, sop_id: str, *, store: str, owner: str, projec
                 site: str | None, start: str | None, target: str | None, category: str | None,
                 entity: str | None) -> tuple[Project, list[str]]:
     """Create projects/<id>.yaml from an SOP; returns the project and warnings."""
-    from storeops.sop import get_sop, load_library
+    from storeops.sop import check_category, get_sop, load_library
 
     timezone = repo.config.timezone
     start_date = dates.user_date(start, "--start", timezone)
@@ -129,7 +129,10 @@ def new_project(repo: StoresRepo, sop_id: str, *, store: str, owner: str, projec
         config = repo.config
         who = actor(repo)
         require_person(config, owner)
-        sop = get_sop(load_library(repo.root), sop_id)
+        library = load_library(repo.root)
+        sop = get_sop(library, sop_id)
+        if category is not None:
+            check_category(category, library, config.categories)
         site = site or sop.sites[0]
         if site not in sop.sites:
             raise UsageError(f"--site {site!r} is not a site of {sop.id}", hint="sites: " + ", ".join(sop.sites))

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from storeops import schema, yamlio
 from storeops.config import Config
-from storeops.errors import DataError, StoreopsError, UsageError
+from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import FieldError, Project
 from storeops.repo import CONFIG_FILE, StoresRepo, project_text
-from storeops.sop import Sop, load_library
+from storeops.sop import Sop, category_vocabulary, load_library
 from storeops.workflow import dependency_cycle, task_problems
 
 
@@ -232,6 +232,12 @@ def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Co
         out.add(("site",), f"site {project.site!r} is not one of {sop.id}'s sites: {', '.join(sop.sites)}", "sop")
     if config is not None and config.person(project.owner) is None:
         out.add(("owner",), f"{project.owner!r} is not a person in storeops.yaml", "people")
+    if config is not None and project.category is not None:
+        vocabulary = category_vocabulary(library, config.categories)
+        if project.category not in vocabulary:
+            suggestion = did_you_mean(project.category, vocabulary)
+            out.add(("category",), f"{project.category!r} is not a category of the team"
+                    + (f" ({suggestion})" if suggestion else " (add it under categories: in storeops.yaml)"), "category")
     ids = [t.id for t in project.tasks]
     cycle = dependency_cycle(project.tasks)
     if cycle:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from storeops.model import PERSON_RE, ROLES, FieldError, _get, _strings
+from storeops.model import ID_RE, PERSON_RE, ROLES, FieldError, _get, _strings
 
 LANGUAGES = ("en", "zh")
 WEBHOOK_FORMATS = ("slack", "feishu", "dingtalk", "generic")
@@ -103,12 +103,14 @@ class Config:
     policies: dict = field(default_factory=lambda: dict(DEFAULT_POLICIES))
     version: int = 1
     notify: Notify = field(default_factory=Notify)
+    # the team's product categories, beside those the SOPs name (sop.category_vocabulary joins them)
+    categories: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Any) -> Config:
         if not isinstance(d, dict):
             raise FieldError((), "storeops.yaml is a mapping (team, timezone, language, people, policies)")
-        known = ("version", "team", "timezone", "language", "people", "policies", "notify")
+        known = ("version", "team", "timezone", "language", "people", "policies", "notify", "categories")
         for key in d:
             if key not in known:
                 raise FieldError((key,), f"unknown field; expected one of {', '.join(known)}")
@@ -140,6 +142,10 @@ class Config:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise FieldError(("policies", key), "expected a whole number of days")
             policies[key] = value
+        categories = _strings(d, "categories", ())
+        for i, category in enumerate(categories):
+            if not ID_RE.match(category):
+                raise FieldError(("categories", i), f"{category!r} is not a category id (lowercase letters, digits and -)")
         config = cls(
             team=_get(d, "team", str, ()),
             timezone=_get(d, "timezone", str, (), "UTC"),
@@ -148,6 +154,7 @@ class Config:
             policies=policies,
             version=_get(d, "version", int, (), 1),
             notify=Notify.from_dict(d["notify"]) if d.get("notify") is not None else Notify(),
+            categories=tuple(dict.fromkeys(categories)),
         )
         if config.language not in LANGUAGES:
             raise FieldError(("language",), f"{config.language!r} is not one of {', '.join(LANGUAGES)}")
@@ -163,6 +170,7 @@ class Config:
             "people": [p.to_dict() for p in self.people],
             "policies": dict(self.policies),
             **({"notify": self.notify.to_dict()} if self.notify.to_dict() else {}),
+            **({"categories": list(self.categories)} if self.categories else {}),
         }
 
     def person(self, name: str) -> Person | None:

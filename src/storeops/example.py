@@ -288,7 +288,8 @@ def build_example(path: Path) -> Example:
     env = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": TEAM[0].email, "GIT_AUTHOR_DATE": stamp,
            "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": TEAM[0].email, "GIT_COMMITTER_DATE": stamp}
     config = init_repo(path, team="ACME Ops (example)", timezone="Asia/Shanghai", language="en",
-                       people=team, commit_env=env)
+                       people=team, commit_env=env,
+                       categories=tuple(sorted({p[5] for p in PROJECTS} - {"cosmetics", "food"})))
     repo = StoresRepo(path.resolve())
     keys = repo.git_dir / KEYS_DIR
     _keep_keys(keys, identities)

@@ -49,7 +49,8 @@ def install_schemas(root: Path) -> list[str]:
 
 
 def init_repo(path: Path, *, team: str | None, timezone: str, language: str,
-              people: list[Person] | None = None, commit_env: dict | None = None) -> Config:
+              people: list[Person] | None = None, commit_env: dict | None = None,
+              categories: tuple[str, ...] = ()) -> Config:
     """Write storeops.yaml and the folders, make it a git repo if needed, and commit."""
     path = path.resolve()
     if (path / CONFIG_FILE).exists():
@@ -70,7 +71,7 @@ def init_repo(path: Path, *, team: str | None, timezone: str, language: str,
         # like `git init DIR` (also inside another repo); main, as the forge workflows expect
         gitcmd.run(path, "init", "--quiet", "--initial-branch=main")
     config = Config(team=team or path.name, timezone=timezone, language=language, people=tuple(people),
-                    policies=dict(DEFAULT_POLICIES))
+                    policies=dict(DEFAULT_POLICIES), categories=tuple(categories))
     written = [CONFIG_FILE, ".gitattributes"]
     atomic_write(path / CONFIG_FILE, config_text(config))
     written += install_schemas(path)

@@ -60,6 +60,7 @@ WORDS = {
     "store": {"en": "store", "zh": "店铺"},
     "entity": {"en": "entity", "zh": "主体"},
     "category": {"en": "category", "zh": "类目"},
+    "categories_changing": {"en": "categories that add tasks", "zh": "会增加任务的类目"},
     "sop": {"en": "SOP", "zh": "SOP"},
     "start": {"en": "start", "zh": "开始"},
     "target": {"en": "target", "zh": "目标日期"},

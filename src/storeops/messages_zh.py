@@ -101,6 +101,11 @@ ZH: dict[str, str] = {
     "--days {value}: must be 0 or more": "--days {value}：必须大于或等于 0",
     "--platform '{value}' is neither a platform nor an SOP id": "--platform '{value}' 既不是平台也不是 SOP id",
     "--owner '{value}' is not on the team": "--owner '{value}' 不在团队里",
+    "--category '{value}' is not a category of the team": "--category '{value}' 不是团队的类目",
+    "add it under categories: in storeops.yaml (known: {list})": "把它加到 storeops.yaml 的 categories: 下（已有：{list}）",
+    "'{value}' is not a category of the team (did you mean {alts}?)": "'{value}' 不是团队的类目（你要找的是 {alts} 吗？）",
+    "'{value}' is not a category of the team (add it under categories: in storeops.yaml)":
+        "'{value}' 不是团队的类目（把它加到 storeops.yaml 的 categories: 下）",
     "people: {list}": "成员：{list}",
     "--site '{value}' is not a site of any SOP": "--site '{value}' 不是任何 SOP 的站点",
     "platforms: {list}": "平台：{list}",

@@ -116,6 +116,29 @@ def load_library(team_root: Path | None, skip_broken: bool = False) -> dict[str,
     return dict(sorted(library.items()))
 
 
+def changing_categories(sop: Sop) -> dict[str, list[str]]:
+    """category → the tasks of `sop` only a project of that category gets (its `when_category`)."""
+    found: dict[str, list[str]] = {}
+    for task in sop.tasks:
+        for category in task.get("when_category") or ():
+            found.setdefault(category, []).append(task["id"])
+    return dict(sorted(found.items()))
+
+
+def category_vocabulary(library: dict[str, Sop], team: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """Every category a project may have: those the SOPs name (when_category) and the team's own list
+    (storeops.yaml `categories:`). A category outside it is a typo that would silently drop a task."""
+    return sorted({c for sop in library.values() for c in changing_categories(sop)} | set(team))
+
+
+def check_category(category: str, library: dict[str, Sop], team: tuple[str, ...] | list[str] = ()) -> None:
+    vocabulary = category_vocabulary(library, team)
+    if category not in vocabulary:
+        raise UsageError(f"--category {category!r} is not a category of the team",
+                         hint=did_you_mean(category, vocabulary)
+                         or "add it under categories: in storeops.yaml (known: " + ", ".join(vocabulary) + ")")
+
+
 def get_sop(library: dict[str, Sop], sop_id: str) -> Sop:
     name = sop_id.split("@", 1)[0]
     if name not in library:

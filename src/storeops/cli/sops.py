@@ -61,18 +61,22 @@ def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID")
     from storeops import render
     from storeops.labels import word
     from storeops.messages import say
-    from storeops.sop import get_sop
+    from storeops.sop import changing_categories, get_sop
 
     library, _root = _library(ctx)
     sop = get_sop(library, sop_id)
     lang = language(ctx)
     if as_json:
-        render.emit_json({"sop": sop.data, "origin": sop.origin, "source": sop.source})
+        render.emit_json({"sop": sop.data, "origin": sop.origin, "source": sop.source,
+                          "categories": changing_categories(sop)})
         return
+    changing = changing_categories(sop)
     render.fields([(word("id", lang), sop.pin), (word("title", lang), sop.title(lang)),
                    (word("platform", lang), sop.platform), (word("sites", lang), ", ".join(sop.sites)),
                    (word("reviewed", lang), sop.data.get("reviewed")),
                    (word("compliance", lang), ", ".join(sop.data.get("compliance", [])) or "-"),
+                   (word("categories_changing", lang),
+                    "; ".join(f"{c} (+{', '.join(tasks)})" for c, tasks in changing.items()) or "-"),
                    (word("source", lang), say(sop.source, lang))])
     render.out()
     rows = []
