@@ -165,6 +165,12 @@ def test_plain_coercion_gives_what_typer_would():
             continue
         multi = param.multiple or param.nargs == -1
         samples = [None, ("a", "b/c"), ()] if multi else [None, "x", "dir/file.yaml", "", True, False]
+        if param.type_descriptor.annotation is int:  # a number that is not one: our one-line error, not pydantic's
+            samples = [None, "3", "-1", "0"]
+            from storeops.errors import UsageError
+
+            with pytest.raises(UsageError, match="is not a whole number"):
+                plain.coerce("x", param=param, ctx=None)
         for value in samples:
             if isinstance(value, bool) != (param.type_descriptor.annotation is bool) and value is not None:
                 continue

@@ -35,6 +35,7 @@ def test_keygen_never_overwrites_without_force(isolated_home):
 
 def test_keygen_output_and_storeops_identity(stores, mini, tmp_path, monkeypatch):
     path = tmp_path / "elsewhere" / "me.txt"
+    path.parent.mkdir()
     result = run_cli("-C", str(stores), "keygen", "--output", str(path))
     assert result.exit_code == 0 and f"STOREOPS_IDENTITY={path}" in result.stderr
     assert "storeops person key alice --age-recipient" in result.stderr

@@ -92,8 +92,12 @@ def rejection_rows(report: dict, language: str) -> list[dict]:
 
 
 def _spreadsheet_safe(value) -> str:
-    """No formulas: a cell starting with = + - @ is shown as text by spreadsheet programs (CSV injection)."""
-    text = visible(value if value is not None else "")
+    """No formulas: a cell starting with = + - @ is shown as text by spreadsheet programs (CSV injection).
+
+    Line breaks and tabs stay as they are (csv quotes the cell, and the platform's message is read
+    verbatim); other control characters are shown as \\xNN."""
+    raw = str(value if value is not None else "").replace("\r\n", "\n")
+    text = "\n".join("\t".join(visible(part) for part in line.split("\t")) for line in raw.split("\n"))
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 

@@ -5,9 +5,10 @@ Recent typer releases coerce every parameter value through a pydantic
 TypeAdapter, built on first use: the first option processed imports pydantic,
 about a tenth of a second on every run, which is most of what `storeops
 --version` or `advance` would otherwise cost beyond Python itself. All of our
-parameters are text, paths, lists of those, or flags; for values that come from
+parameters are text, paths, whole numbers, lists of those, or flags; for values that come from
 the command line (text, or a bool for a flag) pydantic's answer is the value
-itself or `Path(value)`, so we give those parameters that directly. Anything
+itself, `Path(value)` or `int(value)`, so we give those parameters that directly (and a number
+that is not one gets the same one-line `error:`/`hint:` as any other bad input, not pydantic's prose). Anything
 else, and any typer that does not work this way, is left to typer.
 """
 
@@ -22,7 +23,7 @@ def _same(value):
 
 
 # annotation → (conversion, a list?, the input it takes); flags arrive as bool or None (not given)
-_PLAIN = {str: (str, False, str), Path: (Path, False, str), bool: (_same, False, bool),
+_PLAIN = {str: (str, False, str), Path: (Path, False, str), bool: (_same, False, bool), int: (int, False, str),
           List[str]: (str, True, str), List[Path]: (Path, True, str), list[str]: (str, True, str),
           list[Path]: (Path, True, str)}
 
@@ -40,7 +41,13 @@ class _Plain:
         if self.many and isinstance(value, (list, tuple)) and all(isinstance(v, self.takes) for v in value):
             return [self.convert(v) for v in value]
         if not self.many and not multi and isinstance(value, self.takes):
-            return self.convert(value)
+            try:
+                return self.convert(value)
+            except ValueError:  # int("abc"): the same one-line error: and hint: as any other bad input
+                from storeops.errors import UsageError
+
+                name = param.opts[0] if getattr(param, "opts", None) else param.name
+                raise UsageError(f"{name}: {value!r} is not a whole number", hint="write it in digits, like 3") from None
         from typer._coercion import build_runtime_param  # not text from the command line: typer's way
 
         return build_runtime_param(self.descriptor).coerce(value, param=param, ctx=ctx)

@@ -137,8 +137,13 @@ def merge_file(
     """
     import sys
 
+    from storeops.errors import UsageError
     from storeops.merge import merge_file as run_merge
 
+    for given in (base, ours, theirs):  # a missing file is a wrong call, not a conflict
+        if not given.is_file():
+            raise UsageError(f"{given}: no such file" if not given.exists() else f"{given} is a folder, not a file",
+                             hint="merge-file takes BASE OURS THEIRS as git passes them (%O %A %B)")
     conflicts = run_merge(base, ours, theirs, shown or str(ours))
     from storeops.labels import word
     from storeops.messages import current, say

@@ -47,6 +47,20 @@ def user_path(ctx: typer.Context, path: Path) -> Path:
     return directory / path if directory is not None else path
 
 
+def output_path(ctx: typer.Context, path: Path, option: str = "--output") -> Path:
+    """Where an --output goes (read like user_path), refused when its folder does not exist: a typo
+    in the folder would otherwise create folders nobody asked for (remind --output /nonexistent/x.ics)."""
+    from storeops.errors import UsageError
+
+    target = user_path(ctx, path)
+    parent = target.expanduser().parent
+    if not parent.is_dir():
+        raise UsageError(f"{option} {path}: the folder {parent} does not exist" if not parent.exists()
+                         else f"{option} {path}: {parent} is not a folder",
+                         hint="create the folder first, or choose another path")
+    return target
+
+
 def language(ctx: typer.Context, repo=None) -> str:
     """This run's language, the one its messages use: --lang, STOREOPS_LANG, else the team's.
 

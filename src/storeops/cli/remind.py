@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import OwnerOption, PlatformOption, language, open_repo, user_path
+from storeops.cli.common import OwnerOption, PlatformOption, language, open_repo, output_path
 
 FORMATS = ("text", "json", "markdown", "ics")
 GROUPS = ("person", "project")
@@ -79,6 +79,7 @@ def remind(
     if webhook_format is not None and webhook_format not in WEBHOOK_FORMATS:
         raise UsageError(f"--webhook-format {webhook_format!r} is not a format",
                          hint="one of " + ", ".join(WEBHOOK_FORMATS))
+    target = output_path(ctx, output) if output is not None else None
     repo = open_repo(ctx)
     config = repo.config
     lang = language(ctx, repo)
@@ -109,7 +110,7 @@ def remind(
 
     header = Header(team=config.team, timezone=config.timezone, as_of=as_of_date, days=window, lang=lang)
     if output is not None:
-        _write(user_path(ctx, output), _render(fmt, items, header, group_by))
+        _write(target, _render(fmt, items, header, group_by))
     elif items and url is None and smtp is None:
         text = _render(fmt, items, header, group_by).decode("utf-8")
         sys.stdout.write(render.prose(text) if fmt == "text" else text)

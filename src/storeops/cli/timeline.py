@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from storeops.cli.common import (JSON_OPTION, OwnerOption, PlatformOption, SinceOption, SiteOption,
-                                 StatusOption, language, open_repo, user_path)
+                                 StatusOption, language, open_repo, output_path)
 
 FORMATS = ("text", "mermaid", "svg")
 
@@ -51,6 +51,7 @@ def timeline(
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not a format", hint="one of " + ", ".join(FORMATS))
+    output = output_path(ctx, output) if output is not None else None
     repo = open_repo(ctx)
     chosen = filters.build(repo, platform, site, owner, status_filter, since)
     lang = language(ctx, repo)
@@ -74,7 +75,6 @@ def timeline(
         render.message("no projects match" if any(chosen.to_dict().values()) else
                        "no projects (create one with `storeops new`)")
         return
-    output = user_path(ctx, output) if output is not None else None
     if fmt == "mermaid":
         _write(gantt.mermaid(chart, title), output)
     elif fmt == "svg":

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import JSON_OPTION, open_repo, user_path
+from storeops.cli.common import JSON_OPTION, open_repo, output_path, user_path
 
 
 def keygen(
@@ -29,7 +29,7 @@ def keygen(
     """
     from storeops import render, vault
 
-    path, public = vault.keygen(user_path(ctx, output) if output else None, force)
+    path, public = vault.keygen(output_path(ctx, output) if output else None, force)
     render.out(public)
     render.message(f"wrote your identity to {path} (keep it private, back it up)")
     if output is not None and path != vault.default_identity_path():
@@ -111,7 +111,7 @@ def open_document(
 
     if output is not None and to_stdout:
         raise UsageError("give -o PATH or --stdout, not both")
-    output = user_path(ctx, output) if output is not None else None
+    output = output_path(ctx, output) if output is not None else None
     repo = open_repo(ctx)
     if output is None and not to_stdout and sys.stdout.isatty():
         raise UsageError("where should the plaintext go?", hint="pass -o PATH or --stdout")
@@ -227,7 +227,7 @@ def export(
     from storeops import render
     from storeops.export import export as export_project
 
-    result = export_project(open_repo(ctx), project_id, user_path(ctx, output), decrypt=decrypt, fmt=fmt)
+    result = export_project(open_repo(ctx), project_id, output_path(ctx, output), decrypt=decrypt, fmt=fmt)
     if as_json:
         render.emit_json({"path": str(result.path), "manifest": result.manifest})
         return
