@@ -39,7 +39,7 @@ Examples:
 def remind(
     ctx: typer.Context,
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
-                                        help="Pretend today is DATE (YYYY-MM-DD); default: today in the team's timezone."),
+                                        help="Pretend today is DATE (YYYY-MM-DD, tomorrow, +3d, ...); default: today in the team's timezone."),
     days: Optional[int] = typer.Option(
         None, "--days", metavar="DAYS",
         help="Remind about tasks due within DAYS days (default: policies.remind_days). A task still waiting for "

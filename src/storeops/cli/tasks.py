@@ -69,7 +69,7 @@ def schedule(
     ctx: typer.Context,
     project_id: str = typer.Argument(..., metavar="PROJECT", autocompletion=complete_project),
     task_id: str = typer.Argument(..., metavar="TASK", autocompletion=complete_task),
-    due: Optional[str] = typer.Option(None, "--due", metavar="DATE", help="New due date, YYYY-MM-DD."),
+    due: Optional[str] = typer.Option(None, "--due", metavar="DATE", help="New due date: YYYY-MM-DD, tomorrow, +3d, fri, next mon, ..."),
     appointment: Optional[str] = typer.Option(
         None, "--appointment", metavar="DATETIME",
         help="Booking time, e.g. 2026-12-10T10:00 (team timezone) or with an offset (+08:00).",

@@ -56,7 +56,7 @@ def attach(
     task: Optional[str] = typer.Option(None, "--task", metavar="TASK", help="The task the document belongs to."),
     doc: Optional[str] = typer.Option(None, "--doc", metavar="DOC_ID",
                                       help="The document's id (a new id with --task adds a document)."),
-    issued: Optional[str] = typer.Option(None, "--issued", metavar="DATE", help="Issue date, YYYY-MM-DD."),
+    issued: Optional[str] = typer.Option(None, "--issued", metavar="DATE", help="Issue date: YYYY-MM-DD, yesterday, -2w, ... (not in the future)."),
     sensitive: Optional[bool] = typer.Option(
         None, "--sensitive/--plain", help="Encrypt or not (default: what the SOP says; new documents are sensitive)."),
     readers: Optional[str] = typer.Option(
