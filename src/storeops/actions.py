@@ -16,7 +16,8 @@ from storeops import gitcmd, yamlio
 from storeops.config import Config, Person
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
-from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, atomic_write_bytes, check_id, config_text
+from storeops.repo import (CONFIG_FILE, WRITE_ERRORS, StoresRepo, atomic_write, atomic_write_bytes, check_id, config_text,
+                           write_refused)
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task
 
@@ -46,16 +47,42 @@ def commit_message(subject: str, action: str, project_id: str | None = None, bod
 
 
 @contextlib.contextmanager
-def _restoring(repo: StoresRepo, paths: list[str]):
-    """Put `paths` back as they were if anything below fails (commit refused, Ctrl-C).
+def _restoring(repo: StoresRepo, paths: list[str], made: tuple[str, ...] = ()):
+    """The write of `paths` as a transaction: finished, or put back as it was (journal.py).
 
-    If a file cannot be put back (the disk that refused the commit is full), the
-    error says so: that file holds the change without a commit.
+    Refuses up front when a path has edits the command did not make (`made`: files the
+    command itself already wrote). Records the journal, lets the caller write and commit,
+    then removes the journal. If anything below fails (commit refused, Ctrl-C), the files
+    are put back, or, if HEAD did move, the index and files are brought up to HEAD. If a
+    file cannot be put back (the disk that refused the commit is full), the error says so
+    and the journal stays: the next storeops command finishes the undo.
     """
-    saved = {p: (repo.root / p).read_bytes() if (repo.root / p).exists() else None for p in paths}
+    from storeops import journal
+
+    try:
+        tx = journal.begin(repo.root, repo.git_dir, paths, made)
+    except OSError as failure:
+        if failure.errno in WRITE_ERRORS:
+            raise write_refused(repo.root / paths[0], failure) from None  # its journal could not be written
+        raise
+    saved = {p: (repo.root / p).read_bytes() if (repo.root / p).exists() and p not in made else None for p in paths}
     try:
         yield
     except BaseException as error:
+        try:
+            head = gitcmd.run(repo.root, "rev-parse", "-q", "--verify", "HEAD", check=False).stdout.strip() or None
+        except StoreopsError:
+            head = tx.old
+        if head is not None and head != tx.old:
+            # HEAD holds the change: never "nothing was changed"; bring the index and files up to HEAD
+            try:
+                journal.recover(repo.root, repo.git_dir, wait=0)
+                note = f"the change was committed ({head[:12]}); the index and files now match it"
+            except (OSError, StoreopsError):
+                note = f"the change was committed ({head[:12]}); the next storeops command brings the index up to it"
+            if isinstance(error, StoreopsError):
+                error.hint = note
+            raise
         stuck = []
         for rel, content in saved.items():
             target = repo.root / rel
@@ -66,6 +93,10 @@ def _restoring(repo: StoresRepo, paths: list[str]):
                     atomic_write_bytes(target, content)
             except (OSError, StoreopsError) as failure:
                 stuck.append((rel, getattr(failure, "reason", None) or getattr(failure, "strerror", None) or failure))
+        if not stuck:
+            with contextlib.suppress(OSError, StoreopsError):
+                journal.recover(repo.root, repo.git_dir, wait=0)  # the index entries back to HEAD's
+            journal.end(tx)
         if stuck and isinstance(error, StoreopsError):
             error.hint = "; ".join(
                 f"{rel} could not be put back ({reason}): it holds the change, not committed; once the problem "
@@ -73,6 +104,8 @@ def _restoring(repo: StoresRepo, paths: list[str]):
         elif isinstance(error, StoreopsError) and error.hint is None:
             error.hint = "the files were put back: nothing was changed"
         raise
+    else:
+        journal.end(tx)
 
 
 def validate_project(project: Project, source: str) -> None:

@@ -57,6 +57,28 @@ ZH: dict[str, str] = {
     "if no git command is running here, delete it and retry: rm {paths} (storeops changed nothing)":
         "如果这里没有 git 命令在运行，删除它后重试：rm {paths}（storeops 没有做任何修改）",
     "git {op} failed: {reason}": "git {op} 失败：{reason}",
+    # ---- the write journal (journal.py) ----
+    "git is in the middle of {what} here: storeops writes nothing until it is over":
+        "git 正在进行{what}：结束之前 storeops 不写入任何内容",
+    "finish it ({finish}) or abort it ({abort}), then retry; storeops changed nothing":
+        "先完成（{finish}）或放弃（{abort}）再重试；storeops 没有做任何修改",
+    "end it ({finish}), then retry; storeops changed nothing": "先结束它（{finish}）再重试；storeops 没有做任何修改",
+    "{paths} has changes that are not committed, and storeops commits only its own changes":
+        "{paths} 有未提交的修改，而 storeops 只提交它自己做的修改",
+    "see them with `git diff -- {paths}`; commit them (git commit) or drop them (git checkout -- {paths2}), then "
+    "retry; storeops changed nothing":
+        "用 `git diff -- {paths}` 查看；提交（git commit）或丢弃（git checkout -- {paths2}）后重试；storeops 没有做任何修改",
+    "another storeops command (pid {n}) is writing to this repo": "另一个 storeops 命令（pid {n}）正在写入这个仓库",
+    "an interrupted storeops change was completed: {paths} now match the last commit":
+        "一次被中断的 storeops 修改已完成：{paths} 现在与最新提交一致",
+    "an interrupted storeops change was undone: {paths} put back as committed":
+        "一次被中断的 storeops 修改已撤销：{paths} 已恢复为已提交的内容",
+    "an interrupted storeops change was left as it is (HEAD moved since): check {paths} with git status":
+        "一次被中断的 storeops 修改保持原样（HEAD 之后已移动）：请用 git status 检查 {paths}",
+    "the change was committed ({id}); the index and files now match it": "修改已提交（{id}）；索引和文件现已与之一致",
+    "the change was committed ({id}); the next storeops command brings the index up to it":
+        "修改已提交（{id}）；下一个 storeops 命令会让索引与之一致",
+    "the files were put back: nothing was changed": "文件已恢复：没有做任何修改",
     "this stores repo has no remote to sync with": "这个 stores 仓库没有可同步的远程仓库",
     "git remote add origin URL (the team's shared repository)": "git remote add origin URL（团队共享的仓库）",
     "uncommitted changes in {list}; nothing was synced": "{list} 有未提交的修改；没有同步任何内容",
