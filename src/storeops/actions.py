@@ -16,8 +16,8 @@ from storeops import gitcmd, yamlio
 from storeops.config import Config, Person
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
-from storeops.repo import (CONFIG_FILE, WRITE_ERRORS, StoresRepo, atomic_write, atomic_write_bytes, check_id, config_text,
-                           write_refused)
+from storeops.repo import (CONFIG_FILE, WRITE_ERRORS, StoresRepo, atomic_write, atomic_write_bytes, check_id,
+                           config_text, write_refused)
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task
 
@@ -76,7 +76,7 @@ def _restoring(repo: StoresRepo, paths: list[str], made: tuple[str, ...] = ()):
         if head is not None and head != tx.old:
             # HEAD holds the change: never "nothing was changed"; bring the index and files up to HEAD
             try:
-                journal.recover(repo.root, repo.git_dir, wait=0)
+                journal.recover(repo.root, repo.git_dir, wait=0, clear_locks=False)
                 note = f"the change was committed ({head[:12]}); the index and files now match it"
             except (OSError, StoreopsError):
                 note = f"the change was committed ({head[:12]}); the next storeops command brings the index up to it"
@@ -95,7 +95,7 @@ def _restoring(repo: StoresRepo, paths: list[str], made: tuple[str, ...] = ()):
                 stuck.append((rel, getattr(failure, "reason", None) or getattr(failure, "strerror", None) or failure))
         if not stuck:
             with contextlib.suppress(OSError, StoreopsError):
-                journal.recover(repo.root, repo.git_dir, wait=0)  # the index entries back to HEAD's
+                journal.recover(repo.root, repo.git_dir, wait=0, clear_locks=False)  # index entries to HEAD's
             journal.end(tx)
         if stuck and isinstance(error, StoreopsError):
             error.hint = "; ".join(
@@ -341,13 +341,23 @@ def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
             if canonical != text:
                 changed[source] = canonical
         if changed and not check_only:
+            from storeops import journal
+
             who = actor(repo)
-            with _restoring(repo, list(changed)):
-                for source, canonical in changed.items():
-                    atomic_write(repo.root / source, canonical)
-                gitcmd.commit_paths(repo.root, list(changed), commit_message(
-                    f"fmt: canonical form for {len(changed)} project file(s)", "fmt",
-                    body=f"Rewritten by {who.name}."))
+            # a file with uncommitted edits (yours) is rewritten in place and left for you to commit:
+            # storeops commits only changes it made itself
+            edited = set(journal.dirty_paths(repo.root, gitcmd.run(repo.root, "rev-parse", "HEAD").stdout.strip(),
+                                             list(changed)))
+            for source in sorted(edited):
+                atomic_write(repo.root / source, changed[source])
+            clean = [source for source in changed if source not in edited]
+            if clean:
+                with _restoring(repo, clean):
+                    for source in clean:
+                        atomic_write(repo.root / source, changed[source])
+                    gitcmd.commit_paths(repo.root, clean, commit_message(
+                        f"fmt: canonical form for {len(clean)} project file(s)", "fmt",
+                        body=f"Rewritten by {who.name}."))
         return list(changed)
 
 

@@ -230,10 +230,8 @@ def _stage(root: Path, index: Path, lock: Path, paths: list[str], env: dict) -> 
         data = index.read_bytes()
     except FileNotFoundError:
         data = b""
-    with open(lock, "wb") as handle:
+    with open(lock, "wb") as handle:  # no fsync: git does not sync its index either (core.fsync)
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
     proc = run(root, "update-index", "--add", "--remove", "--", *paths, env={**env, "GIT_INDEX_FILE": str(lock)},
                check=False)
     if proc.returncode != 0:

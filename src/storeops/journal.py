@@ -112,9 +112,11 @@ def _blob_id(data: bytes, length: int) -> str:
     return algo(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def dirty_paths(root: Path, head: str | None, paths: list[str]) -> list[str]:
+def dirty_paths(root: Path, head: str | None, paths: list[str],
+                entries: dict[str, tuple[str, str]] | None = None) -> list[str]:
     """The paths whose work-tree file is not what HEAD holds (edited, added or deleted by hand)."""
-    entries = head_entries(root, head, paths)
+    if entries is None:
+        entries = head_entries(root, head, paths)
     dirty = []
     for rel in paths:
         target = root / rel
@@ -170,14 +172,15 @@ def begin(root: Path, git_dir: Path, paths: list[str], made: tuple[str, ...] = (
     """Refuse edits the command did not make, then record the journal; the caller writes the files next."""
     global _active
     head = _head(root)
-    dirty = [p for p in dirty_paths(root, head, [p for p in paths if p not in made])]
+    entries = head_entries(root, head, paths)
+    dirty = dirty_paths(root, head, [p for p in paths if p not in made], entries)
     if dirty:
         shown = " ".join(dirty)
         raise EnvError(f"{', '.join(dirty)} has changes that are not committed, and storeops commits only "
                        "its own changes",
                        hint=f"see them with `git diff -- {shown}`; commit them (git commit) or drop them "
                             f"(git checkout -- {shown}), then retry; storeops changed nothing")
-    tx = Transaction(root, git_dir, list(dict.fromkeys(paths)), head, head_entries(root, head, paths))
+    tx = Transaction(root, git_dir, list(dict.fromkeys(paths)), head, entries)
     tx.write()
     _active = tx
     return tx
@@ -221,8 +224,19 @@ def pending(git_dir: Path) -> bool:
     return path_of(git_dir).exists()
 
 
-def recover(root: Path, git_dir: Path, wait: float | None = None) -> Recovered | None:
-    """Finish or undo the write a dead writer left (see the module docstring); None when there is none."""
+def owner_alive(git_dir: Path) -> bool:
+    """Whether the process that wrote the journal is still running (then it is not ours to recover)."""
+    try:
+        data = json.loads(path_of(git_dir).read_text(encoding="utf-8"))
+        return _alive(int(data.get("pid") or 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return False
+
+
+def recover(root: Path, git_dir: Path, wait: float | None = None, clear_locks: bool = True) -> Recovered | None:
+    """Finish or undo the write a dead writer left (see the module docstring); None when there is none.
+
+    `clear_locks=False`: the writer itself undoing its failed write (its own locks are gone already)."""
     journal = path_of(git_dir)
     deadline = time.monotonic() + (LIVE_WAIT_SECONDS if wait is None else wait)
     while True:
@@ -244,7 +258,7 @@ def recover(root: Path, git_dir: Path, wait: float | None = None) -> Recovered |
         time.sleep(0.05)
     started = float(data.get("started") or 0)
     locks = []
-    for lock in gitcmd.lock_files(git_dir):  # the dead writer's (its own or its git's): made after the journal
+    for lock in gitcmd.lock_files(git_dir) if clear_locks else ():  # the dead writer's: made after its journal
         try:
             if lock.stat().st_mtime >= started - 1:
                 lock.unlink()

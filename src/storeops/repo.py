@@ -158,10 +158,15 @@ class StoresRepo:
             git_dir = self.git_dir
         except EnvError:
             return
-        if not journal.pending(git_dir):
-            return
-        with self.lock(wait=journal.LIVE_WAIT_SECONDS, check_state=False):
-            pass  # lock() recovers inside
+        if not journal.pending(git_dir) or journal.owner_alive(git_dir):
+            return  # none, or a writer at work: readers do not wait for it, writers do (in lock())
+        try:
+            with self.lock(wait=journal.LIVE_WAIT_SECONDS, check_state=False):
+                pass  # lock() recovers inside
+        except LockBusy:
+            return  # another command holds the lock: it recovers before it writes
+        except EnvError:
+            return  # a lock file of some other git command: recovery is done, the writer reports the lock
 
     # ---- paths ----
     @property

@@ -35,6 +35,19 @@ def test_a_hand_edit_of_the_file_a_writer_would_commit_is_refused_not_folded_in(
     assert not (stores / ".git" / "storeops" / "journal").exists()
 
 
+def test_fmt_of_a_hand_edited_file_rewrites_it_and_leaves_the_commit_to_you(stores, mini):
+    path = stores / "projects" / "mini-us.yaml"
+    committed = path.read_text()
+    edited = committed.replace("assignee: bob", "assignee: carol", 1)
+    path.write_text(json.dumps(yamlio.loads(edited)))  # a hand edit, reformatted, not committed
+    head = git(stores, "rev-parse", "HEAD")
+    result = run_cli("-C", str(stores), "fmt")
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text() == edited
+    assert git(stores, "rev-parse", "HEAD") == head
+    assert git(stores, "status", "--porcelain").splitlines() == [" M projects/mini-us.yaml"]
+
+
 def test_fmt_of_a_committed_reformatted_file_puts_it_in_canonical_form(stores, mini):
     path = stores / "projects" / "mini-us.yaml"
     committed = path.read_text()
