@@ -82,7 +82,7 @@ def test_init_with_forge_github_writes_ci_and_codeowners(tmp_path):
     assert "# /attachments/**/bank-statement.*" in owners and "@your-org/team-finance" in owners
     assert all(line.startswith("#") for line in owners.splitlines() if line.strip())
     assert git(target, "log", "-1", "--format=%s").strip() == "forge github: CI and CODEOWNERS"
-    assert git(target, "config", "--get", "merge.storeops.driver").strip().endswith("merge-file %O %A %B %P")
+    assert git(target, "config", "--get", "merge.storeops.driver").strip().endswith(" %O %A %B %P")
 
 
 def test_forge_gitlab_on_an_existing_repo_and_refusing_to_overwrite(stores):
