@@ -299,7 +299,9 @@ def driver_interpreter(command: str) -> str | None:
         words = shlex.split(command)
     except ValueError:
         return None
-    if len(words) == 8 and words[:2] == ["sh", "-c"] and words[2].startswith(_SCRIPT[:40]) and words[4:] == _ARGS:
+    before, after = _SCRIPT.format(message="\0").split("\0")
+    if (len(words) == 8 and words[:2] == ["sh", "-c"] and words[2].startswith(before) and words[2].endswith(after)
+            and words[4:] == _ARGS):
         return words[3]
     return None
 
