@@ -308,3 +308,33 @@ def test_a_project_forged_whole_inside_a_merge_is_judged_as_new(stores, pr, driv
     out = check_base(stores).stdout
     assert out.startswith("projects/copy.yaml:") and "by Bob Ops" in out
     assert "projects/biz-us.yaml" not in out
+
+
+def add_plaintext_scan(stores, project, name="licence-scan.pdf"):
+    folder = stores / "attachments" / project
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(b"%PDF-1.4 licence")
+    git(stores, "add", "attachments")
+
+
+def test_plaintext_a_merge_brings_in_from_the_base_is_not_the_mergers_but_one_it_adds_is(stores, pr,
+                                                                                        driver_runs_this_code):
+    work_on_pr(stores)
+    git(stores, "checkout", "-q", "main")
+    add_plaintext_scan(stores, "mini-us")
+    with acting("dave"):
+        git(stores, "commit", "--no-verify", "-qm", "scan, already on main")
+    git(stores, "checkout", "-q", "pr")
+    merge(stores, "main")
+    assert check_base(stores).exit_code == 0
+
+    git(stores, "reset", "-q", "--hard", "HEAD~1")
+    with acting("bob"):
+        git(stores, "merge", "-q", "--no-ff", "--no-commit", "main")
+    add_plaintext_scan(stores, "mini-us", "licence-scan.jpg")
+    with acting("bob"):
+        git(stores, "commit", "--no-verify", "-q", "--no-edit")
+    result = check_base(stores, "--json")
+    [problem] = json.loads(result.stdout)["problems"]
+    assert problem["path"] == "attachments/mini-us/licence-scan.jpg" and problem["code"] == "plaintext"
+    assert "by bob@example.com" in problem["message"]

@@ -66,6 +66,7 @@ class _CommitAudit:
     def __init__(self, repo: StoresRepo, versions, team: Config, require_signed: bool):
         self.repo, self.versions, self.team, self.require_signed = repo, versions, team, require_signed
         self._signatures: dict[str, str | None] = {}
+        self._trees: dict[str, dict[str, str]] = {}
 
     def taken_from_a_parent(self, commit, change) -> bool:
         """Whether a merge's version of a file is one of its parents' versions (or absent like in one of them):
@@ -73,9 +74,18 @@ class _CommitAudit:
         mine = change.new_blob
         if mine == change.old_blob:
             return True
-        names = [f"{parent}:{change.path}" for parent in commit.parents[1:]]
-        found = self.versions.blobs.fetch(names)
-        return any((found.get(name) or (None,))[0] == mine for name in names)
+        if history.is_project_path(change.path):
+            return any(self.versions.blob_id(f"{parent}:{change.path}") == mine for parent in commit.parents[1:])
+        return any(self._attachments(parent).get(change.path) == mine for parent in commit.parents[1:])
+
+    def _attachments(self, revision: str) -> dict[str, str]:
+        """path → blob id of every file under attachments/ at `revision` (one `git ls-tree`, no contents)."""
+        if revision not in self._trees:
+            proc = gitcmd.run(self.repo.root, "ls-tree", "-r", "-z", "--full-name", revision, "--", "attachments/",
+                              check=False)
+            entries = (line.split("\t", 1) for line in proc.stdout.split("\0") if "\t" in line)
+            self._trees[revision] = {path: meta.split()[2] for meta, path in entries}
+        return self._trees[revision]
 
     def project_file(self, commit, change) -> list[Problem]:
         new = self.versions.get(change.new_blob)
