@@ -44,7 +44,7 @@ def test_nothing_due_is_quiet_as_a_real_process(shop):
 
 
 def test_output_file_is_written_even_when_nothing_is_due(shop, tmp_path):
-    target = tmp_path / "out" / "remind.json"
+    target = tmp_path / "remind.json"  # into an existing folder: a missing one is refused (test_sharp_edges)
     result = remind(shop, "--as-of", "2026-10-25", "--json", "--output", str(target))
     assert (result.exit_code, result.stdout) == (0, "")
     assert json.loads(target.read_text())["items"] == []
