@@ -73,6 +73,19 @@ assign acme-lazada-my legal-rep-id alice
 advance acme-lazada-my legal-rep-id --to done
 schedule acme-amazon-de video-verification --at 2026-12-09T10:00
 person add frank --email frank@acme.example --role ops
+status --owner bobby
+board --platform amazn
+report workload --status rejectd
+status --site uss
+new amazon-us --store X --owner bob --category cosmetic
+new amazon-us --store X --owner bob --category kitchen-stuff
+schedule acme-amazon-us bank-statement --due 12/05
+schedule acme-amazon-us bank-statement --due 25/12/2026
+schedule acme-amazon-us bank-statement --due 2026-02-30
+schedule acme-amazon-us bank-statement --due soonish
+schedule acme-amazon-de video-verification --appointment "tomorrow at noon"
+remind --output /nonexistent/x.ics
+merge-file /nonexistent/a /nonexistent/b /nonexistent/c
 """
 
 
