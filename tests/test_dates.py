@@ -141,3 +141,13 @@ def test_attach_warns_about_a_document_already_expired_by_its_validity(stores, m
     fresh = attach(stores, mini, str(write(tmp_path, "s2.pdf", STATEMENT + b"2")), "--doc", "bank-statement",
                    "--issued", "today")
     assert fresh.exit_code == 0 and "expired" not in fresh.stderr
+
+
+def test_reading_dates_does_not_load_the_write_path():
+    import subprocess
+    import sys
+
+    code = ("import sys, storeops.filters, storeops.dates; "
+            "print(sorted(m for m in ('storeops.actions', 'storeops.initrepo') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
