@@ -257,6 +257,25 @@ ZH: dict[str, str] = {
     "you are {person} ({what})": "你是 {person}（{what}）",
     "{email} is not in storeops.yaml: your changes will show your git name and you cannot approve":
         "{email} 不在 storeops.yaml 中：你的修改将以 git 用户名显示，且你不能审批",
+    "merge driver: {file} -m storeops merge-file, git's line merge if it cannot run":
+        "合并驱动：{file} -m storeops merge-file，无法运行时改用 git 的逐行合并",
+    "merge driver registered (was missing): {file} -m storeops merge-file, git's line merge if it cannot run":
+        "已注册合并驱动（原先没有）：{file} -m storeops merge-file，无法运行时改用 git 的逐行合并",
+    "merge driver registered (bare storeops depends on git's PATH and has no line-merge fallback): {file} -m "
+    "storeops merge-file, git's line merge if it cannot run":
+        "已重新注册合并驱动（裸命令 storeops 依赖 git 的 PATH，且无法退回逐行合并）：{file} -m storeops merge-file，"
+        "无法运行时改用 git 的逐行合并",
+    "merge driver registered ({file2} is not storeops's driver with a line-merge fallback): {file} -m storeops "
+    "merge-file, git's line merge if it cannot run":
+        "已重新注册合并驱动（{file2} 不是带逐行合并退路的 storeops 驱动）：{file} -m storeops merge-file，"
+        "无法运行时改用 git 的逐行合并",
+    "merge driver registered (interpreter {file2} is missing): {file} -m storeops merge-file, git's line merge "
+    "if it cannot run":
+        "已重新注册合并驱动（解释器 {file2} 不存在）：{file} -m storeops merge-file，无法运行时改用 git 的逐行合并",
+    "merge driver registered (interpreter {file2} has no storeops): {file} -m storeops merge-file, git's line "
+    "merge if it cannot run":
+        "已重新注册合并驱动（解释器 {file2} 里没有 storeops）：{file} -m storeops merge-file，无法运行时改用 git 的逐行合并",
+    "storeops cannot run here, so git merged this file line by line": "此处无法运行 storeops，git 已逐行合并此文件",
     "merge driver: {what}": "合并驱动：{what}",
     "merge driver registered ({what}): {what2}": "已注册合并驱动（{what}）：{what2}",
     "pre-commit guard: {what}": "pre-commit 守卫：{what}",
