@@ -131,6 +131,9 @@ WORDS = {
     "to_archive": {"en": "created → archived", "zh": "创建 → 归档"},
     "waiting": {"en": "waiting", "zh": "等待中"},
     "all_platforms": {"en": "(all)", "zh": "（全部）"},
+    "days": {"en": "days", "zh": "天数"},
+    "kind": {"en": "kind", "zh": "类型"},
+    "message": {"en": "message", "zh": "内容"},
 }
 
 OUTCOME = {
