@@ -9,7 +9,7 @@ import typer
 
 from storeops.cli.common import language, open_repo, user_path
 
-SITE_HELP = """Build a static dashboard site for people without a terminal.
+SITE_HELP = """Build a static dashboard site (HTML, no server).
 
 Plain HTML with inline CSS and SVG: no server, no CDN; it works from file://
 and offline. Pages: the board (one column per status, with a page per
