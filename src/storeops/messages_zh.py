@@ -103,6 +103,13 @@ ZH: dict[str, str] = {
     "--pages is for github only": "--pages 只适用于 github",
     "on GitLab, publish the output of `storeops site` from a job of your own (see docs/admin.md)":
         "在 GitLab 上，请用自己的作业发布 `storeops site` 的输出（参见 docs/admin.md）",
+    "serving the site at http://127.0.0.1:{n}/ (Ctrl-C stops)": "网站预览：http://127.0.0.1:{n}/（按 Ctrl-C 停止）",
+    "rebuilt": "已重新生成",
+    "not rebuilt: {what}": "未重新生成：{what}",
+    "--port {n}: not a port": "--port {n}：不是有效端口",
+    "0 to 65535": "0 到 65535",
+    "--port {n}: cannot listen on 127.0.0.1 ({what})": "--port {n}：无法在 127.0.0.1 上监听（{what}）",
+    "another program uses it: pick another --port": "端口已被其他程序占用：请换一个 --port",
     # ---- storeops import ----
     "{path}: not a .xlsx or .csv file": "{path}：不是 .xlsx 或 .csv 文件",
     "save the tracker as .xlsx or .csv": "请把表格另存为 .xlsx 或 .csv",
