@@ -81,3 +81,13 @@ def test_newlines_inside_cells_are_kept_and_formulas_are_not_run():
     assert rows[1] == ["two\nlines", "'=1+1"]
     book = load_workbook(io.BytesIO(sheetio.xlsx_bytes(sheet)))
     assert book.active["A2"].value == "two\nlines" and book.active["B2"].value == "'=1+1"
+
+
+def test_status_of_one_project_is_one_row_per_task(demo, tmp_path):
+    out = tmp_path / "tasks.xlsx"
+    assert run_cli("-C", str(demo), "status", "acme-amazon-us", "--format", "xlsx", "-o", str(out)).exit_code == 0
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    detail = json.loads(run_cli("-C", str(demo), "status", "acme-amazon-us", "--json").stdout)["project"]
+    assert [r[0] for r in rows[1:]] == [t["id"] for t in detail["tasks"]]
+    approved = next(r for r in rows[1:] if r[8])
+    assert "(" in approved[8]

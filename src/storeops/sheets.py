@@ -36,6 +36,22 @@ def projects(summaries: list[dict], lang: str) -> Sheet:
     return sheet
 
 
+def tasks(detail: dict, lang: str) -> Sheet:
+    """One row per task of a project (views.project_detail), in the project's order."""
+    from storeops.labels import state_label
+
+    keys = ("task", "title", "state", "assignee", "due", "late", "depends", "gate", "approvals", "documents")
+    sheet = Sheet(detail["id"][:31], [word(k, lang) for k in keys])
+    for t in detail["tasks"]:
+        title = (t["title"] or {}).get(lang) or (t["title"] or {}).get("en") if t["title"] else None
+        approvals = "\n".join(f"{a['by']} ({a['role']}) {a['at']}" for a in t["approvals"]) or None
+        docs = sum(1 for d in t["documents"] if d["file"])
+        sheet.rows.append([t["id"], title, state_label(t["state"], lang), t["assignee"], _day(t["due"]),
+                           1 if t["overdue"] else 0, ", ".join(t["depends_on"]) or None, t["requires_approval"],
+                           approvals, f"{docs}/{len(t['documents'])}" if t["documents"] else None])
+    return sheet
+
+
 def board(columns: list[dict], lang: str) -> Sheet:
     """The board: one row per card, in column order."""
     summaries = [s for column in columns for s in column["projects"]]

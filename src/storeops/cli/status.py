@@ -65,7 +65,11 @@ def status(
     project = repo.load_project(project_id)
     if task_id is None:
         detail = views.project_detail(project, today)
-        if as_json:
+        if fmt in ("csv", "xlsx"):
+            from storeops import sheets
+
+            sheetout.emit(ctx, sheets.tasks(detail, lang), fmt, output, excel)
+        elif as_json:
             render.emit_json({"today": today.isoformat(), "project": detail})
         else:
             _project(detail, lang)
