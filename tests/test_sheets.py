@@ -91,3 +91,12 @@ def test_status_of_one_project_is_one_row_per_task(demo, tmp_path):
     assert [r[0] for r in rows[1:]] == [t["id"] for t in detail["tasks"]]
     approved = next(r for r in rows[1:] if r[8])
     assert "(" in approved[8]
+
+
+def test_report_csv_keeps_its_columns_and_takes_excel_and_a_file(demo, tmp_path):
+    plain = run_cli("-C", str(demo), "report", "rejections", "--format", "csv").stdout
+    excel = run_cli("-C", str(demo), "report", "rejections", "--format", "csv", "--excel").stdout
+    assert plain.startswith("platform,reason,") and excel == "\ufeff" + plain
+    out = tmp_path / "cycle.csv"
+    assert run_cli("-C", str(demo), "report", "cycle-time", "--format", "csv", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("platform,measure,")

@@ -193,3 +193,10 @@ def test_browser_zh_board_and_a_screenshot(built_zh, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_an_empty_team_gets_a_site_too(stores, tmp_path):
+    result = run_cli("-C", str(stores), "site", "-o", str(tmp_path / "s"))
+    assert result.exit_code == 0, result.stderr
+    assert "(0)" in (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "s" / "due.html").is_file() and (tmp_path / "s" / "reports.html").is_file()
