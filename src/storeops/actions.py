@@ -395,7 +395,7 @@ def remove_person(repo: StoresRepo, name: str) -> list[str]:
                      if t.assignee == name and t.state not in ("done", "skipped")]
         if busy:
             raise UsageError(f"{name} still has work: {', '.join(busy[:5])}" + (" ..." if len(busy) > 5 else ""),
-                             hint="reassign it with `storeops assign` first")
+                             hint=f"move it with `storeops handover {name} --to PERSON` first")
         admins = [p for p in config.people if "admin" in p.roles and p.name != name]
         if "admin" in config.person(name).roles and not admins:
             raise UsageError(f"{name} is the last admin", hint="give someone else the admin role first")

@@ -96,6 +96,19 @@ ZH: dict[str, str] = {
     "{email} already belongs to {person}": "{email} 已属于 {person}",
     "{person} still has work: {list}": "{person} 仍有任务：{list}",
     "reassign it with `storeops assign` first": "请先用 `storeops assign` 转交",
+    "move it with `storeops handover {person} --to PERSON` first": "请先用 `storeops handover {person} --to PERSON` 转交",
+    "{person} cannot hand over to themselves": "{person} 不能转交给自己",
+    "name someone else with --to": "请用 --to 指定另一个人",
+    "archived projects are kept as history": "已归档的项目作为历史保留，不转交",
+    "{person} has nothing to hand over": "{person} 没有需要转交的项目或任务",
+    "{project}: owner {person} → {person2}": "{project}：负责人 {person} → {person2}",
+    "{project}: {task} {person} → {person2}": "{project}：{task} {person} → {person2}",
+    "{project}: {task} needs a {role} approval from someone other than {person} (cross-review)":
+        "{project}：{task} 需要 {person} 以外持有 {role} 角色的人审批（交叉审核）",
+    "dry run: {n} project(s) and {n2} task(s) would move; nothing changed":
+        "试运行：将转交 {n} 个项目和 {n2} 个任务；未作任何更改",
+    "handed over {n} project(s) and {n2} task(s) to {person} in one commit":
+        "已在一次提交中把 {n} 个项目和 {n2} 个任务转交给 {person}",
     "{person} is the last admin": "{person} 是最后一个管理员",
     "give someone else the admin role first": "请先把 admin 角色给其他人",
     # ---- projects and tasks ----
