@@ -72,7 +72,7 @@ def test_task_view_shows_each_documents_issue_date(stores, mini, tmp_path):
     line = next(line for line in status(stores, mini, "bank").stdout.splitlines() if "bank-letter" in line)
     assert "issued 2026-11-20" in line
     zh = run_cli("--lang", "zh", "-C", str(stores), "status", mini, "bank")
-    assert "签发 2026-11-20" in zh.stdout
+    assert "开具 2026-11-20" in zh.stdout
 
 
 def test_chinese_labels_and_titles(stores, mini):

@@ -96,6 +96,15 @@ ZH: dict[str, str] = {
     "{email} already belongs to {person}": "{email} 已属于 {person}",
     "{person} still has work: {list}": "{person} 仍有任务：{list}",
     "reassign it with `storeops assign` first": "请先用 `storeops assign` 转交",
+    "copied {n} template(s) to {file}": "已复制 {n} 个模板到 {file}",
+    "copied {n} template(s) to {file}, filled from {project}": "已复制 {n} 个模板到 {file}，并用 {project} 的资料填写",
+    "{template}: not filled: {list} (marked [[MISSING: ...]])": "{template}：未填写：{list}（已标记为 [[MISSING: ...]]）",
+    "add them to the entities: entry {value} in storeops.yaml": "请在 storeops.yaml 的 entities: 中 {value} 一项补充这些字段",
+    "describe {value} under entities: in storeops.yaml (name, legal_rep, address, ...)":
+        "请在 storeops.yaml 的 entities: 下描述 {value}（name、legal_rep、address 等）",
+    "{project} names no entity: add `entity:` to its file, then describe it under entities: in storeops.yaml":
+        "{project} 未写明主体：请在项目文件中加上 `entity:`，再在 storeops.yaml 的 entities: 下描述它",
+    "--project fills copies: it needs --copy-to DIR": "--project 用于填写复制出的模板：需要同时给出 --copy-to DIR",
     "move it with `storeops handover {person} --to PERSON` first": "请先用 `storeops handover {person} --to PERSON` 转交",
     "{person} cannot hand over to themselves": "{person} 不能转交给自己",
     "name someone else with --to": "请用 --to 指定另一个人",
