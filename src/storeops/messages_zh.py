@@ -168,6 +168,10 @@ ZH: dict[str, str] = {
     "{task} has no document '{doc}'": "{task} 没有资料 '{doc}'",
     "pass --task T to add it to a task": "用 --task T 把它加到某个任务",
     "{path}: no such file": "{path}：文件不存在",
+    "{path}: no such identity file": "{path}：身份文件不存在",
+    "{path}: a folder without identity files (*.txt)": "{path}：文件夹中没有身份文件（*.txt）",
+    "next: storeops rekey --identity {file} (your new key cannot open what was encrypted to the old one: rekey with both)":
+        "下一步：storeops rekey --identity {file}（新密钥打不开用旧密钥加密的内容：请同时用新旧两把密钥重新加密）",
     "{path} is a folder; attach one file at a time": "{path} 是文件夹；请一次附加一个文件",
     "{doc} is marked sensitive; it is always stored encrypted": "{doc} 标记为敏感资料，总是加密保存",
     "drop --plain": "去掉 --plain",

@@ -79,9 +79,38 @@ def key(
     from storeops import actions, render
 
     key_text = _one_key(age_recipient, ssh_key, required=True)
-    person, old = actions.set_person_key(open_repo(ctx), name, key_text)
+    repo = open_repo(ctx)
+    me = actions.actor(repo).person
+    person, old = actions.set_person_key(repo, name, key_text)
     render.message(f"{'replaced' if old else 'set'} {person.name}'s key")
-    render.message("next: storeops rekey (re-encrypts existing documents and secrets to the new key)", "dim")
+    if old and me is not None and me.name == person.name:
+        where = _old_identity(ctx, repo, old)
+        render.message(f"next: storeops rekey --identity {where or 'OLD-IDENTITY-FILE'} (your new key cannot open "
+                       "what was encrypted to the old one: rekey with both)", "dim")
+    else:
+        render.message("next: storeops rekey (re-encrypts existing documents and secrets to the new key)", "dim")
+
+
+def _old_identity(ctx: typer.Context, repo, recipient: str) -> str | None:
+    """Where the identity of your replaced key is, as a path to type here: the usual places and the demo's keys."""
+    import os
+    from pathlib import Path
+
+    from storeops import vault
+    from storeops.cli.common import state
+
+    places = [vault.default_identity_path(), repo.root / ".git" / "storeops-example-keys"]
+    if os.environ.get("STOREOPS_IDENTITY"):
+        places.insert(0, Path(os.environ["STOREOPS_IDENTITY"]).expanduser())
+    found = vault.identity_of(recipient.strip(), places) if recipient.strip().startswith("age1") else None
+    if found is None:
+        return None
+    if state(ctx).directory is None:
+        try:
+            return str(found.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            pass
+    return str(found.resolve())
 
 
 @person_app.command("list")
