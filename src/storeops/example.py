@@ -16,12 +16,12 @@ from pathlib import Path
 
 from storeops import gitcmd, vault
 from storeops.actions import commit_message, today as team_today
-from storeops.config import Config, Person
+from storeops.config import DEFAULT_POLICIES, Config, Person
 from storeops.documents import stored_path
 from storeops.errors import EnvError
-from storeops.initrepo import init_repo, person_name_from
+from storeops.initrepo import initial_files, new_git_repo, person_name_from
 from storeops.model import Approval, Archived, Project, Rejection, Task
-from storeops.repo import StoresRepo, atomic_write_bytes
+from storeops.repo import PROJECTS_DIR, StoresRepo, atomic_write_bytes, project_text
 from storeops.sop import instantiate, load_library, plan_dues
 from storeops.workflow import advance, dependency_order
 
@@ -63,21 +63,55 @@ class _Clock:
         return self.moment
 
 
+@dataclasses.dataclass(frozen=True)
+class _Commit:
+    who: Person
+    when: datetime
+    message: str
+    files: dict[str, bytes]
+
+
 class _Writer:
-    def __init__(self, repo: StoresRepo, config: Config):
-        self.repo, self.config = repo, config
+    """The history, kept in memory and written at the end with one `git fast-import`."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.commits: list[_Commit] = []
 
     def commit(self, project: Project, who: str, when: datetime, subject: str, action: str,
-               files: dict[str, bytes] | None = None) -> None:
-        person = self.config.person(who)
-        stamp = when.strftime("%Y-%m-%dT%H:%M:%S+0000")
-        env = {"GIT_AUTHOR_NAME": person.name.title(), "GIT_AUTHOR_EMAIL": person.email, "GIT_AUTHOR_DATE": stamp,
-               "GIT_COMMITTER_NAME": person.name.title(), "GIT_COMMITTER_EMAIL": person.email,
-               "GIT_COMMITTER_DATE": stamp}
-        for rel, data in (files or {}).items():
-            atomic_write_bytes(self.repo.root / rel, data)
-        paths = [self.repo.write_project(project), *(files or {})]
-        gitcmd.commit_paths(self.repo.root, paths, commit_message(subject, action, project.id), env=env)
+               files: dict[str, bytes] | None = None, project_id: str | None = None) -> None:
+        changed = {f"{PROJECTS_DIR}/{project.id}.yaml": project_text(project).encode("utf-8"), **(files or {})}
+        self.commits.append(_Commit(self.config.person(who), when,
+                                    commit_message(subject, action, project_id or project.id), changed))
+
+    def stream(self):
+        """The fast-import stream, one chunk per commit (the first has no parent: a new branch)."""
+        for commit in self.commits:
+            ident = (f"{commit.who.name.title()} <{commit.who.email}> {int(commit.when.timestamp())} +0000"
+                     .encode("utf-8"))
+            message = commit.message.encode("utf-8")
+            parts = [b"commit refs/heads/main\nauthor %s\ncommitter %s\ndata %d\n%s\n"
+                     % (ident, ident, len(message), message)]
+            for rel, data in commit.files.items():
+                parts.append(b"M 100644 inline %s\ndata %d\n%s\n" % (rel.encode("utf-8"), len(data), data))
+            yield b"".join(parts)
+
+    def write(self, root: Path) -> None:
+        import subprocess
+
+        proc = subprocess.Popen(["git", "-C", str(root), "fast-import", "--quiet", "--done"],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            for chunk in self.stream():
+                proc.stdin.write(chunk)
+            proc.stdin.write(b"done\n")
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        error = proc.stderr.read().decode("utf-8", "replace")
+        if proc.wait() != 0:
+            raise EnvError(f"git fast-import failed: {error.strip().splitlines()[-1] if error.strip() else 'no reason given'}")
+        gitcmd.run(root, "reset", "--quiet", "--hard", "main")
 
 
 def _approver(config: Config, task: Task) -> str:
@@ -284,16 +318,16 @@ def build_example(path: Path) -> Example:
         pass
     now = datetime.now(timezone.utc).replace(microsecond=0)
     first = now - timedelta(days=max(p[6] for p in PROJECTS) + 2)
-    stamp = first.strftime("%Y-%m-%dT%H:%M:%S+0000")
-    env = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": TEAM[0].email, "GIT_AUTHOR_DATE": stamp,
-           "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": TEAM[0].email, "GIT_COMMITTER_DATE": stamp}
-    config = init_repo(path, team="ACME Ops (example)", timezone="Asia/Shanghai", language="en",
-                       people=team, commit_env=env)
+    config = Config(team="ACME Ops (example)", timezone="Asia/Shanghai", language="en", people=tuple(team),
+                    policies=dict(DEFAULT_POLICIES))
+    new_git_repo(path)
     repo = StoresRepo(path.resolve())
     keys = repo.git_dir / KEYS_DIR
     _keep_keys(keys, identities)
     library = load_library(None)
-    writer = _Writer(repo, config)
+    writer = _Writer(config)
+    writer.commits.append(_Commit(config.person("alice"), first,
+                                  commit_message(f"init stores repo for {config.team}", "init"), initial_files(config)))
     today = team_today(config)
     for pid, sop_id, site, store, owner, category, days_ago, target_in, plan, replan in PROJECTS:
         start = today - timedelta(days=days_ago)
@@ -307,6 +341,7 @@ def build_example(path: Path) -> Example:
         project = _play(writer, project, plan, clock, today)
         if replan is not None:
             _replan(writer, project, library[sop_id], today + timedelta(days=replan), clock)
+    writer.write(repo.root)
     return Example(projects=len(PROJECTS), keys=keys, you=you, own_key=own_key is not None)
 
 
