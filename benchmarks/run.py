@@ -309,7 +309,7 @@ def bench_init_example(runner: Runner, workdir: Path) -> Row:
                        "example": Case(runner.storeops("init", "--example", str(target)), before=fresh)}, workdir)
     fresh(0)
     base = t["git"].median
-    return Row("init --example (208 commits, 49 encrypted PDFs)", t["example"].median, base,
+    return Row("init --example (~200 commits, specimen PDFs)", t["example"].median, base,
                "git init + one commit", 2.0 / base if base else None, note="target: under 2 s")
 
 
