@@ -117,8 +117,6 @@ ZH: dict[str, str] = {
     "{person} is already on the team": "{person} 已在团队中",
     "{email} already belongs to {person}": "{email} 已属于 {person}",
     "{person} still has work: {list}": "{person} 仍有任务：{list}",
-    "reassign it with `storeops assign` first": "请先用 `storeops assign` 转交",
-    "copied {n} template(s) to {file}": "已复制 {n} 个模板到 {file}",
     "copied {n} template(s) to {file}, filled from {project}": "已复制 {n} 个模板到 {file}，并用 {project} 的资料填写",
     "{template}: not filled: {list} (marked [[MISSING: ...]])": "{template}：未填写：{list}（已标记为 [[MISSING: ...]]）",
     "add them to the entities: entry {value} in storeops.yaml": "请在 storeops.yaml 的 entities: 中 {value} 一项补充这些字段",
@@ -133,7 +131,6 @@ ZH: dict[str, str] = {
     "archived projects are kept as history": "已归档的项目作为历史保留，不转交",
     "{person} has nothing to hand over": "{person} 没有需要转交的项目或任务",
     "{project}: owner {person} → {person2}": "{project}：负责人 {person} → {person2}",
-    "{project}: {task} {person} → {person2}": "{project}：{task} {person} → {person2}",
     "{project}: {task} needs a {role} approval from someone other than {person} (cross-review)":
         "{project}：{task} 需要 {person} 以外持有 {role} 角色的人审批（交叉审核）",
     "dry run: {n} project(s) and {n2} task(s) would move; nothing changed":
