@@ -84,6 +84,8 @@ ZH: dict[str, str] = {
     "uncommitted changes in {list}; nothing was synced": "{list} 有未提交的修改；没有同步任何内容",
     "commit them (or git stash), then run storeops sync again": "先提交（或 git stash），再运行 storeops sync",
     "{path} is already a stores repo (storeops.yaml exists)": "{path} 已经是 stores 仓库（storeops.yaml 已存在）",
+    "{path} is already a git repository": "{path} 已经是 git 仓库",
+    "the example needs a new folder": "示例需要一个新的文件夹",
     "nothing to do; `storeops check` verifies it": "无需操作；可用 `storeops check` 检查它",
     "nothing to do; use `storeops check` to verify it": "无需操作；可用 `storeops check` 检查它",
     "--language '{value}' is not one of {list}": "--language '{value}' 不是 {list} 之一",
