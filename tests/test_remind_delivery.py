@@ -312,7 +312,7 @@ def test_cron_example_in_the_team_timezone(stores):
     assert cron_line.split(" && ")[-1].split()[0].startswith("/")
     # 06:00 in Shanghai is 22:00 UTC the day before: Monday-Friday become Sunday-Thursday
     assert '    - cron: "0 22 * * 0-4"   # 06:00 Asia/Shanghai; GitHub runs schedules in UTC' in lines
-    assert "          fetch-depth: 0   # inactivity and follow-up reminders read each project's last commit" in lines
+    assert "          fetch-depth: 0          # inactivity and follow-up reminders read each project's last commit" in lines
     assert "          STOREOPS_WEBHOOK_SECRET: ${{ secrets.STOREOPS_WEBHOOK_SECRET }}" in lines
 
 
