@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from storeops import gitcmd, yamlio
+from storeops import gitcmd, loading, yamlio
+from storeops.gitcmd import commit_message  # noqa: F401 (re-exported: writers import it from here)
 from storeops.config import Config, Person
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
@@ -40,9 +41,6 @@ def today(config: Config) -> date:
     return datetime.now(ZoneInfo(config.timezone)).date()
 
 
-def commit_message(subject: str, action: str, project_id: str | None = None, body: str | None = None) -> str:
-    trailers = ([f"Storeops-Project: {project_id}"] if project_id else []) + [f"Storeops-Action: {action}"]
-    return subject + "\n\n" + (body.strip() + "\n\n" if body else "") + "\n".join(trailers) + "\n"
 
 
 @contextlib.contextmanager
@@ -386,7 +384,7 @@ def remove_person(repo: StoresRepo, name: str) -> list[str]:
         actor(repo)
         require_person(config, name)
         busy = []
-        for project in repo.load_projects():
+        for project in loading.all_projects(repo):
             if project.archived is not None:
                 continue
             if project.owner == name:

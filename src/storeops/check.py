@@ -151,7 +151,7 @@ def check_project_file(repo: StoresRepo, path: Path, config: Config | None, libr
         findings = None
     project = load_project(store.get(key, "project")) if findings is not None and not findings[0] else None
     if findings is None or (not findings[0] and project is None):  # not validated yet (or a damaged entry)
-        from storeops.views import summary_seed
+        from storeops.summary import summary_seed
 
         project, findings = content_findings(raw, source)
         if store is not None:

@@ -389,3 +389,9 @@ def wait_for_git_locks(root: Path, git_dir: Path) -> None:
         if time.monotonic() >= deadline:
             raise GitLocked(root, found)
         time.sleep(0.05)
+
+
+def commit_message(subject: str, action: str, project_id: str | None = None, body: str | None = None) -> str:
+    """A storeops commit message: the subject, an optional body, and the trailers `log` and `diff` read."""
+    trailers = ([f"Storeops-Project: {project_id}"] if project_id else []) + [f"Storeops-Action: {action}"]
+    return subject + "\n\n" + (body.strip() + "\n\n" if body else "") + "\n".join(trailers) + "\n"

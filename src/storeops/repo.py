@@ -224,12 +224,6 @@ class StoresRepo:
                             line=where[0], col=where[1], field="id", hint="rename the file or fix the id")
         return project
 
-    def load_projects(self) -> list[Project]:
-        """Every project, in id order (through the cache of parsed files: see cache.py)."""
-        from storeops.cache import read_projects
-
-        return read_projects(self, "project")
-
     @property
     def cache_dir_root(self) -> Path | None:
         """The git dir where the cache lives, or None when this is not a git repository."""

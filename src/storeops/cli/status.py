@@ -8,6 +8,7 @@ import typer
 
 from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
+from storeops.cli.common import name_skipped, problem_list, read_projects, skipped  # files that cannot be read
 
 STATUS_HELP = """Show where projects stand.
 
@@ -43,11 +44,13 @@ def status(
     lang = language(ctx, repo)
     today = actions.today(repo.config)
     if project_id is None:
-        summaries = views.summaries(repo, today, chosen)
+        summaries, problems = views.summaries(repo, today, chosen)
+        name_skipped(problems)
         if as_json:
-            render.emit_json({"today": today.isoformat(), "projects": summaries})
+            render.emit_json({"today": today.isoformat(), "projects": summaries, "problems": problem_list(problems)})
         else:
             _table(summaries, lang)
+        skipped(problems)
         return
     project = repo.load_project(project_id)
     if task_id is None:
