@@ -1,6 +1,11 @@
 """`storeops check`: every problem in a stores repo, collected, never raised.
 
-Each rule returns Problem records; the CLI prints them as file:line:col.
+Each rule returns Problem records; the CLI prints them as file:line:col, sorted by
+file and line like a compiler. Every stage runs on every file (YAML, schema,
+fields and dates, people, SOP rules, isolation, attachments): a field that is
+wrong is reported, set aside (see `lenient_project`) and the later stages run
+on the rest, so one run shows every problem. Only a file that is not YAML at
+all stops there.
 """
 
 from __future__ import annotations
@@ -34,10 +39,14 @@ class Problem:
 
 
 class _Collector:
-    """Problems of one file; `text` may be a function that reads it (lines are only looked up on errors)."""
+    """Problems of one file; `text` may be a function that reads it (lines are only looked up on errors).
 
-    def __init__(self, source: str, text):
-        self.source, self._text, self.items = source, text, []
+    `reported`: document paths already reported by an earlier stage; findings at or under them are not
+    repeated (an owner that is not a valid name is not also "not a person on the team").
+    """
+
+    def __init__(self, source: str, text, reported: tuple = ()):
+        self.source, self._text, self.items, self.reported = source, text, [], reported
 
     @property
     def text(self) -> str | None:
@@ -46,6 +55,8 @@ class _Collector:
         return self._text
 
     def add(self, doc_path: tuple, message: str, code: str) -> None:
+        if any(doc_path[:len(seen)] == seen for seen in self.reported):
+            return
         where = yamlio.locate(self.text, doc_path) if self.text else None
         line, col = where or (None, None)
         dotted = FieldError(doc_path, message).dotted
@@ -147,32 +158,33 @@ def check_project_file(repo: StoresRepo, path: Path, config: Config | None, libr
         return [_from_data_error(error, "yaml")]
     key = blob_id(raw)
     findings = store.get(key, "findings") if store is not None else None
-    if not (isinstance(findings, tuple) and len(findings) == 3):
+    if not (isinstance(findings, tuple) and len(findings) == 4):
         findings = None
     project = load_project(store.get(key, "project")) if findings is not None and not findings[0] else None
-    if findings is None or (not findings[0] and project is None):  # not validated yet (or a damaged entry)
+    if findings is None or project is None:  # not validated yet, a damaged entry, or a broken file (never cached)
         from storeops.summary import summary_seed
 
         project, findings = content_findings(raw, source)
         if store is not None:
             store.put(key, "findings", findings)
-            if project is not None:
+            if project is not None and not findings[0]:  # only a file that loads: the readers trust this entry
                 store.put(key, "project", dump_project(project))
                 store.put(key, "summary", summary_seed(project))
-    early, platform, canonical = findings
-    if early:
-        return [Problem(source, *item) for item in early]
+    early, platform, canonical, reported = findings
+    found = [Problem(source, *item) for item in early]
+    if project is None:  # not YAML, or nothing left to check the later stages on
+        return found
     text = _Text(raw, source)
-    out = _Collector(source, text)
+    out = _Collector(source, text, reported)
     if path.name != f"{project.id}.yaml":
         out.add(("id",), f"id {project.id!r} does not match the file name {path.name}", "project")
-    elif parsed is not None:
+    elif parsed is not None and not any(seen[:1] == ("id",) for seen in reported):
         parsed[project.id] = (project, text)
     out.items += [Problem(source, *item) for item in platform]
     _check_rules(out, repo, project, config, library, keyring)
     if not canonical:
         out.items.append(Problem(source, None, None, "not in canonical form (run `storeops fmt`)", "fmt"))
-    return out.items
+    return found + out.items
 
 
 class _Text:
@@ -188,33 +200,109 @@ class _Text:
 
 
 def content_findings(raw: bytes, source: str) -> tuple[Project | None, tuple]:
-    """What depends on a project file's bytes alone: (project or None, (early, platform, canonical)).
+    """What depends on a project file's bytes alone: (project or None, (early, platform, canonical, reported)).
 
-    `early`: problems that stop the check of this file (YAML, schema, fields);
-    `platform`: the platform schema's problems; `canonical`: written as fmt
-    would. Problems are (line, col, message, code): the same bytes under
-    another name have the same findings.
+    `early`: the problems that make the file unreadable for the other commands (YAML, schema, fields,
+    dates), all of them; `platform`: the platform schema's problems; `canonical`: written as fmt would;
+    `reported`: the document paths of the early problems, which the later stages do not report again.
+    The project is None only when the file is not a YAML mapping (or cannot be built even with its
+    broken fields set aside); with early problems it is the lenient one (see `lenient_project`), for the
+    later stages only. Problems are (line, col, message, code): the same bytes under another name have
+    the same findings.
     """
     try:
         text = yamlio.decode(raw, source)
     except DataError as error:
-        return None, ((_bare(_from_data_error(error, "yaml")),), (), True)
+        return None, ((_bare(_from_data_error(error, "yaml")),), (), True, ())
     data = _mapping(text, source)
     if isinstance(data, Problem):
-        return None, ((_bare(data),), (), True)
+        return None, ((_bare(data),), (), True, ())
     out = _Collector(source, text)
+    reported = []
     for doc_path, message in schema.errors("project", data):
         out.add(doc_path, message, "schema")
-    if out.items:
-        return None, (tuple(map(_bare, out.items)), (), True)
-    try:
-        project = Project.from_dict(data)
-    except FieldError as error:
-        out.add(error.path, error.message, "project")
-        return None, (tuple(map(_bare, out.items)), (), True)
+        reported.append(tuple(doc_path))
+    project, errors, repaired = lenient_project(data)
+    for error in errors:
+        if not any(tuple(error.path)[:len(seen)] == seen for seen in reported):  # the schema said it already
+            out.add(error.path, error.message, "project")
+            reported.append(tuple(error.path))
+    reported += [p for p in repaired if p not in reported]
+    early = tuple(map(_bare, out.items))
+    out.items = []
+    if project is None:
+        return None, (early, (), True, tuple(reported))
+    out.reported = tuple(reported)
     for doc_path, message in schema.errors(f"platforms/{project.platform}", data):
         out.add(doc_path, message, "platform")
-    return project, ((), tuple(map(_bare, out.items)), project_text(project) == text)
+        reported.append(tuple(doc_path))  # the SOP's rule on the same field would say it again
+    canonical = bool(early) or project_text(project) == text  # a broken file is fixed first, formatted after
+    return project, (early, tuple(map(_bare, out.items)), canonical, tuple(reported))
+
+
+# what a required field that is broken is replaced with, so that the later stages can run on the rest
+# (a task whose state is broken counts as done: its dependents are not blamed for it)
+_PLACEHOLDERS = {"start": "2000-01-01", "state": "done", "at": "2000-01-01", "outcome": "abandoned"}
+MAX_REPAIRS = 200
+
+
+def lenient_project(data: dict) -> tuple[Project | None, list[FieldError], list[tuple]]:
+    """The project with every field that does not load set aside: (project or None, the errors, their paths).
+
+    Project.from_dict stops at the first broken field; this records it, takes the value out of a copy
+    (or, where the field is required, puts a placeholder in) and tries again, so that every broken field
+    is found and the rules can still run on the rest. The project is for `check` only: never written,
+    never cached, never shown.
+    """
+    import copy
+
+    work = copy.deepcopy(data)
+    errors: list[FieldError] = []
+    tries: dict[tuple, int] = {}
+    for _ in range(MAX_REPAIRS):
+        try:
+            return Project.from_dict(work), errors, list(tries)
+        except FieldError as error:
+            path = tuple(error.path)
+            if path not in tries:
+                errors.append(error)
+            tries[path] = tries.get(path, 0) + 1
+            # taken out, then a placeholder where it is required: a third failure at one place ends it
+            if tries[path] > 2 or not _set_aside(work, path, error.message, len(tries)):
+                return None, errors, list(tries)
+    return None, errors, list(tries)
+
+
+def _set_aside(data, path: tuple, message: str, n: int) -> bool:
+    """Take the value at `path` out of `data` (a placeholder when it is required); False when it cannot be."""
+    if not path:
+        return False
+    parent = data
+    for step in path[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    leaf = path[-1]
+    if isinstance(parent, list):
+        if isinstance(leaf, int) and 0 <= leaf < len(parent):
+            parent.pop(leaf)
+            return True
+        return False
+    if not isinstance(parent, dict):
+        return False
+    if message != "is required" and leaf in parent:
+        del parent[leaf]
+        return True
+    if leaf == "id":
+        parent[leaf] = f"unreadable-{n}"
+    elif leaf in _PLACEHOLDERS:
+        parent[leaf] = _PLACEHOLDERS[leaf]
+    elif leaf in ("sop", "platform", "site", "store", "owner", "by", "role", "reason", "title"):
+        parent[leaf] = "unknown"
+    else:
+        return False
+    return True
 
 
 def _bare(problem: Problem) -> tuple:
@@ -330,7 +418,9 @@ def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None)
     for path in (progress(files) if progress else files):
         problems += check_project_file(repo, path, config, library, keyring, parsed, store)
     store.save(prune=not paths)
-    return problems + isolation_problems(repo, parsed, compare_all=bool(paths))
+    problems += isolation_problems(repo, parsed, compare_all=bool(paths))
+    # like a compiler: by file, then line and column (the order each stage found them in breaks ties)
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.col or 0))
 
 
 def isolation_problems(repo: StoresRepo, parsed: dict, compare_all: bool) -> list[Problem]:
