@@ -294,14 +294,21 @@ def _local_datetime(value: str, timezone: str) -> datetime:
 
 # ---- formatting ----
 
-def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
-    """Rewrite project files into canonical form; returns the files that were (or would be) changed."""
+def fmt(repo: StoresRepo, check_only: bool) -> tuple[list[str], list]:
+    """Rewrite project files into canonical form; returns the files that were (or would be) changed, and
+    the problems.Problem of each file left alone because it does not load (it is fixed by hand first)."""
+    from storeops.problems import Problem
     from storeops.repo import project_text
 
     with (contextlib.nullcontext() if check_only else repo.lock()):
         changed: dict[str, str] = {}
+        problems = []
         for pid in repo.project_ids():
-            project, text, source = repo.load_project_and_text(pid)
+            try:
+                project, text, source = repo.load_project_and_text(pid)
+            except DataError as error:
+                problems.append(Problem.from_error(error, repo.rel(repo.project_path(pid))))
+                continue
             canonical = project_text(project)
             if canonical != text:
                 changed[source] = canonical
@@ -313,7 +320,7 @@ def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
                 gitcmd.commit_paths(repo.root, list(changed), commit_message(
                     f"fmt: canonical form for {len(changed)} project file(s)", "fmt",
                     body=f"Rewritten by {who.name}."))
-        return list(changed)
+        return list(changed), problems
 
 
 # ---- people ----
