@@ -78,3 +78,15 @@ def test_a_broken_field_is_not_reported_twice_by_a_later_stage(stores, project):
     result = run_cli("-C", str(stores), "check")
     assert result.exit_code == 1
     assert len(result.stdout.splitlines()) == 1 and "owner:" in result.stdout
+
+
+def test_every_broken_field_of_storeops_yaml_is_reported_in_one_run(stores):
+    path = stores / "storeops.yaml"
+    text = path.read_text()
+    text = text.replace("timezone: Asia/Shanghai", "timezone: Mars/Base").replace("name: bob", "name: Bob Smith")
+    path.write_text(text)
+    result = run_cli("-C", str(stores), "check")
+    assert result.exit_code == 1
+    found = [line for line in result.stdout.splitlines() if line.startswith("storeops.yaml:")]
+    assert any("timezone: 'Mars/Base'" in line for line in found), result.stdout
+    assert any("name:" in line and "Bob Smith" in line for line in found), result.stdout

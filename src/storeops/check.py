@@ -95,36 +95,50 @@ def check_config(repo: StoresRepo) -> tuple[list[Problem], Config | None]:
     if text is None:
         return [data], None
     out = _Collector(CONFIG_FILE, text)
+    reported = []
     for doc_path, message in schema.errors("config", data):
         out.add(doc_path, message, "schema")
-    try:
-        config = Config.from_dict(data)
-    except FieldError as error:
-        if not out.items:
+        reported.append(tuple(doc_path))
+    # every broken field, not only the first
+    config, errors, _ = _lenient(Config.from_dict, data)
+    for error in errors:
+        if not any(tuple(error.path)[:len(seen)] == seen for seen in reported):
             out.add(error.path, error.message, "config")
-        return out.items, None
-    return out.items, config
+            reported.append(tuple(error.path))
+    # a team read around its broken fields would blame every project for a person set aside: no people checks
+    return out.items, (config if not out.items else None)
 
 
 def check_sop_file(path: Path, source: str) -> list[Problem]:
     text, data = _parse(path, source)
     if text is None:
         return [data]
+    reported = []
     out = _Collector(source, text)
     for doc_path, message in schema.errors("sop", data):
         out.add(doc_path, message, "schema")
-    if out.items:
-        return out.items
-    ids = [t["id"] for t in data["tasks"]]
-    for i, task in enumerate(data["tasks"]):
-        for j, dep in enumerate(task.get("depends_on", [])):
-            if dep not in ids:
+        reported.append(tuple(doc_path))
+    out.reported = tuple(reported)
+    # the SOP's own rules run on what is well-formed: tasks that are mappings with an id, lists that are lists
+    tasks = data.get("tasks") if isinstance(data.get("tasks"), list) else []
+    tasks = [(i, t) for i, t in enumerate(tasks) if isinstance(t, dict) and isinstance(t.get("id"), str)]
+    ids = [t["id"] for _, t in tasks]
+
+    def listed(task: dict, key: str) -> list:
+        value = task.get(key, [])
+        return value if isinstance(value, list) else []
+
+    for i, task in tasks:
+        for j, dep in enumerate(listed(task, "depends_on")):
+            if isinstance(dep, str) and dep not in ids:
                 out.add(("tasks", i, "depends_on", j), f"depends on unknown task {dep!r}", "sop")
-        for k, doc in enumerate(task.get("documents", [])):
-            template = doc.get("template")
-            if template and not (path.parent / "templates" / template).is_file() and not _builtin_template(template):
+        for k, doc in enumerate(listed(task, "documents")):
+            template = doc.get("template") if isinstance(doc, dict) else None
+            if (isinstance(template, str) and template and not (path.parent / "templates" / template).is_file()
+                    and not _builtin_template(template)):
                 out.add(("tasks", i, "documents", k, "template"), f"template {template!r} not found in sop/templates/", "sop")
-    cycle = dependency_cycle(_Deps(t["id"], tuple(t.get("depends_on", []))) for t in data["tasks"])
+    cycle = dependency_cycle(_Deps(t["id"], tuple(d for d in listed(t, "depends_on") if isinstance(d, str)))
+                             for _, t in tasks)
     if cycle:
         out.add(("tasks",), "tasks depend on each other in a circle: " + " → ".join(cycle), "sop")
     return out.items
@@ -242,7 +256,8 @@ def content_findings(raw: bytes, source: str) -> tuple[Project | None, tuple]:
 
 # what a required field that is broken is replaced with, so that the later stages can run on the rest
 # (a task whose state is broken counts as done: its dependents are not blamed for it)
-_PLACEHOLDERS = {"start": "2000-01-01", "state": "done", "at": "2000-01-01", "outcome": "abandoned"}
+_PLACEHOLDERS = {"start": "2000-01-01", "state": "done", "at": "2000-01-01", "outcome": "abandoned",
+                 "timezone": "UTC", "language": "en"}
 MAX_REPAIRS = 200
 
 
@@ -254,6 +269,11 @@ def lenient_project(data: dict) -> tuple[Project | None, list[FieldError], list[
     is found and the rules can still run on the rest. The project is for `check` only: never written,
     never cached, never shown.
     """
+    return _lenient(Project.from_dict, data)
+
+
+def _lenient(build, data: dict):
+    """`build(data)` with each field that raises FieldError set aside in turn (see lenient_project)."""
     import copy
 
     work = copy.deepcopy(data)
@@ -261,7 +281,7 @@ def lenient_project(data: dict) -> tuple[Project | None, list[FieldError], list[
     tries: dict[tuple, int] = {}
     for _ in range(MAX_REPAIRS):
         try:
-            return Project.from_dict(work), errors, list(tries)
+            return build(work), errors, list(tries)
         except FieldError as error:
             path = tuple(error.path)
             if path not in tries:
@@ -298,8 +318,10 @@ def _set_aside(data, path: tuple, message: str, n: int) -> bool:
         parent[leaf] = f"unreadable-{n}"
     elif leaf in _PLACEHOLDERS:
         parent[leaf] = _PLACEHOLDERS[leaf]
-    elif leaf in ("sop", "platform", "site", "store", "owner", "by", "role", "reason", "title"):
+    elif leaf in ("sop", "platform", "site", "store", "owner", "by", "role", "reason", "title", "team"):
         parent[leaf] = "unknown"
+    elif len(path) > 1:  # no stand-in for this field: set aside what holds it (a person without a name)
+        return _set_aside(data, path[:-1], "", n)
     else:
         return False
     return True
