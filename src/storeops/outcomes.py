@@ -62,7 +62,7 @@ def reject(repo: StoresRepo, project_id: str, reason: str, *, task_id: str | Non
             rejection = Rejection(at=when, task=task.id, reason=reason, message=message or None, evidence=kept)
             changed = dataclasses.replace(changed, rejections=changed.rejections + (rejection,))
             validate_project(changed, rel)
-            with _restoring(repo, [rel]):
+            with _restoring(repo, [rel] + ([kept] if kept else []), made=(kept,) if kept else ()):
                 repo.write_project(changed)
                 subject = f"reject {project.id}: {task.id} {old.state} → rejected ({reason})"
                 gitcmd.commit_paths(repo.root, [rel] + ([kept] if kept else []),

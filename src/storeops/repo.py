@@ -6,15 +6,16 @@ Write path: lock → load → change → validate → atomic write → one commi
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from storeops import faults, yamlio
+from storeops import yamlio
+# the atomic writes live below repo and journal (which both use them); named here as they always were
+from storeops.atomic import (TEMP_MARK, WRITE_ERRORS, _umask, atomic_write, atomic_write_bytes,  # noqa: F401
+                             write_refused)
 from storeops.config import Config
 from storeops.errors import DataError, EnvError, LockBusy, UsageError, did_you_mean
 from storeops.model import ID_RE, FieldError, Project
@@ -38,9 +39,6 @@ def project_text(project: Project) -> str:
 
 def config_text(config: Config) -> str:
     return CONFIG_MODELINE + yamlio.dumps(config.to_dict())
-
-
-TEMP_MARK = ".storeops-"  # in temp file names, so a sweep only removes our own
 
 
 def find_root(start: Path) -> Path:
@@ -79,70 +77,37 @@ def check_id(value: str, what: str = "project id") -> str:
     return value
 
 
-# errors that mean "this file system will not take the write": the environment, not a bug
-WRITE_ERRORS = (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG)
-
-
-def write_refused(path: Path, error: OSError) -> EnvError:
-    refused = EnvError(f"{path}: cannot write ({os.strerror(error.errno)})",
-                       hint="free disk space or fix permissions; nothing was changed")
-    refused.reason = os.strerror(error.errno)
-    return refused
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write via temp file + fsync + rename: readers see the old file or the new one."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Bytes via temp file + fsync + rename. The file gets `mode`, else the mode it had, else what the
-    umask allows (mkstemp's 0600 would hide project files from the team's other accounts)."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if mode is None:
-            mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            half = len(data) // 2
-            handle.write(data[:half])
-            faults.crash_point("mid-write", flush=handle)
-            handle.write(data[half:])
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        faults.crash_point("before-rename")
-        os.replace(tmp, path)
-    except BaseException as error:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        if isinstance(error, OSError) and error.errno in WRITE_ERRORS:
-            raise write_refused(path, error) from None
-        raise
-    # the rename is durable once the folder is; failing here cannot leave a partial file
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 @dataclass
 class StoresRepo:
     root: Path
 
     @classmethod
     def open(cls, start: Path) -> StoresRepo:
-        return cls(find_root(start))
+        """The stores repo at or above `start`; a write a killed storeops left half done is finished or undone
+        first (journal.py), so that no command reads or commits what it left."""
+        repo = cls(find_root(start))
+        repo.recover()
+        return repo
+
+    # ---- the write journal ----
+    recovered: list = None  # what recover() finished or undid (journal.Recovered), for the CLI to say
+
+    def recover(self) -> None:
+        from storeops import journal
+
+        try:
+            git_dir = self.git_dir
+        except EnvError:
+            return
+        if not journal.pending(git_dir) or journal.owner_alive(git_dir):
+            return  # none, or a writer at work: readers do not wait for it, writers do (in lock())
+        try:
+            with self.lock(wait=journal.LIVE_WAIT_SECONDS, check_state=False):
+                pass  # lock() recovers inside
+        except LockBusy:
+            return  # another command holds the lock: it recovers before it writes
+        except EnvError:
+            return  # a lock file of some other git command: recovery is done, the writer reports the lock
 
     # ---- paths ----
     @property
@@ -239,12 +204,15 @@ class StoresRepo:
 
     # ---- lock ----
     @contextlib.contextmanager
-    def lock(self, wait: float | None = None):
+    def lock(self, wait: float | None = None, check_state: bool = True):
         """Exclusive lock for the write path (flock: released by the kernel if we die).
 
-        Inside the lock, temp files of writers that were killed are swept, and the
-        lock files git itself leaves behind when it is killed are reported (see
-        gitcmd.wait_for_git_locks) before anything is changed.
+        Inside the lock, temp files of writers that were killed are swept, a write a killed
+        writer left half done is finished or undone (journal.py, which also clears the lock
+        files that writer left), writes are refused while git is in the middle of a merge,
+        rebase, cherry-pick, revert or bisect (`check_state`), and the lock files git itself
+        leaves behind when it is killed are reported (see gitcmd.wait_for_git_locks) before
+        anything is changed.
         """
         import fcntl
 
@@ -275,6 +243,13 @@ class StoresRepo:
                 handle.write(f"storeops pid {os.getpid()}".encode())
             self._config = None  # another writer may have changed it while we waited
             self._sweep_temp_files()
+            from storeops import journal
+
+            done = journal.recover(self.root, self.git_dir)
+            if done is not None:
+                self.recovered = [*(self.recovered or []), done]
+            if check_state:
+                journal.refuse_in_progress(self.git_dir)
             gitcmd.wait_for_git_locks(self.root, self.git_dir)
             yield
         finally:
