@@ -155,3 +155,15 @@ def test_a_broken_storeops_yaml_stops_the_team_commands_but_not_check_doctor_or_
         assert cli("sop", "show", "amazon-us").exit_code == 0
     finally:
         config.write_text(saved)
+
+
+def test_check_on_the_broken_file_does_not_make_the_readers_trust_it(cli):
+    assert cli("check").exit_code == 1  # check builds what it can of the broken file, for its own rules only
+    result = cli("status", "--json")
+    _named_once(result)
+    assert {p["id"] for p in json.loads(result.stdout)["projects"]} == SEVEN
+
+
+def test_fmt_formats_the_others_and_names_the_broken_one(cli):
+    result = cli("fmt", "--check")
+    assert result.exit_code == 1 and SKIPPED_LINE in result.stderr

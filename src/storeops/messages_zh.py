@@ -105,6 +105,7 @@ ZH: dict[str, str] = {
     "{value} is not a calendar date": "{value} 不是有效的日期",
     # ---- files skipped by the readers (loading.py) ----
     "(skipped; run storeops check)": "（已跳过；运行 storeops check）",
+    "cannot read ({what})": "无法读取（{what}）",
     "--appointment: '{value}' is not a date and time": "--appointment：'{value}' 不是日期时间",
     "write 2026-12-10T10:00 (team timezone) or 2026-12-10T10:00+08:00":
         "写成 2026-12-10T10:00（团队时区）或 2026-12-10T10:00+08:00",
