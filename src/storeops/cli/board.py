@@ -8,7 +8,7 @@ import typer
 
 from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
-from storeops.cli.common import name_skipped, problem_list, read_projects, skipped  # files that cannot be read
+from storeops.cli.common import name_skipped, problem_list, skipped  # files that cannot be read
 
 
 def board(

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from storeops.cli.common import language, open_repo, user_path
-from storeops.cli.common import name_skipped, problem_list, read_projects, skipped  # files that cannot be read
+from storeops.cli.common import read_projects  # files that cannot be read
 
 FORMATS = ("text", "json", "markdown", "ics")
 GROUPS = ("person", "project")

@@ -8,7 +8,7 @@ import typer
 
 from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
-from storeops.cli.common import name_skipped, problem_list, read_projects, skipped  # files that cannot be read
+from storeops.cli.common import problem_list, read_projects, skipped  # files that cannot be read
 
 report_app = typer.Typer(help="Retrospective reports.\n\nExample: storeops report rejections --since 2026-01-01",
                          no_args_is_help=True)

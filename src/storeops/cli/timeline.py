@@ -9,7 +9,7 @@ import typer
 
 from storeops.cli.common import (JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo, user_path)
-from storeops.cli.common import name_skipped, problem_list, read_projects, skipped  # files that cannot be read
+from storeops.cli.common import problem_list, read_projects, skipped  # files that cannot be read
 
 FORMATS = ("text", "mermaid", "svg")
 
