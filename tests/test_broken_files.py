@@ -167,3 +167,9 @@ def test_check_on_the_broken_file_does_not_make_the_readers_trust_it(cli):
 def test_fmt_formats_the_others_and_names_the_broken_one(cli):
     result = cli("fmt", "--check")
     assert result.exit_code == 1 and SKIPPED_LINE in result.stderr
+
+
+def test_the_site_is_built_from_the_other_seven(cli, tmp_path):
+    result = cli("site", "-o", str(tmp_path / "site"))
+    _named_once(result)
+    assert "for 7 projects" in result.stderr
