@@ -3,6 +3,7 @@
 import json
 import marshal
 import os
+import shutil
 import subprocess
 import sys
 
@@ -160,11 +161,14 @@ def test_no_cache_when_turned_off(stores, mini, monkeypatch):
     monkeypatch.setenv("STOREOPS_NO_CACHE", "1")
     status_json(stores)
     check_output(stores)
-    assert not (stores / ".git" / "storeops").exists()
+    assert not (stores / ".git" / "storeops" / "cache").exists()
 
 
 def test_a_cache_that_cannot_be_written_is_not_an_error(stores, mini):
-    (stores / ".git" / "storeops").write_text("a file where the cache folder would go\n")
+    cache = stores / ".git" / "storeops" / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text("a file where the cache folder would go\n")
     assert status_json(stores)["projects"][0]["id"] == "mini-us"
     assert check_output(stores) == (0, "")
 
