@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from storeops import dates, gitcmd, yamlio
+from storeops import dates, gitcmd, loading, yamlio
+from storeops.gitcmd import commit_message  # noqa: F401 (re-exported: writers import it from here)
 from storeops.config import Config, Person
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project
@@ -39,9 +40,6 @@ def today(config: Config) -> date:
     return dates.today(config.timezone)
 
 
-def commit_message(subject: str, action: str, project_id: str | None = None, body: str | None = None) -> str:
-    trailers = ([f"Storeops-Project: {project_id}"] if project_id else []) + [f"Storeops-Action: {action}"]
-    return subject + "\n\n" + (body.strip() + "\n\n" if body else "") + "\n".join(trailers) + "\n"
 
 
 @contextlib.contextmanager
@@ -205,11 +203,50 @@ def sop_instantiate(sop, project_id, store, owner, site, start, target, category
                        target=target, category=category, entity=entity, config=config)
 
 
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+
+def _romanized(text: str) -> str:
+    """Chinese characters as pinyin words: "ACME 极客厨房" -> "ACME jike chufang".
+
+    pypinyin knows the readings but segments only its phrase list, so runs of
+    single characters are grouped two by two (most Chinese words are two
+    characters; an odd run's first word takes three: 深圳市 -> shenzhenshi).
+    """
+    import re
+
+    if not re.search(f"[{_HAN}]", text):
+        return text
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.seg.mmseg import seg
+
+    def words(run: str) -> list[str]:
+        out: list[str] = []
+        singles: list[str] = []
+
+        def flush() -> None:
+            first = 3 if len(singles) % 2 and len(singles) > 1 else 2
+            chunks = [singles[:first]] + [singles[i:i + 2] for i in range(first, len(singles), 2)]
+            out.extend("".join(c) for c in chunks if c)
+            singles.clear()
+
+        for word in seg.cut(run):
+            if len(word) == 1:
+                singles.append(word)
+            else:
+                flush()
+                out.append(word)
+        flush()
+        return ["".join(lazy_pinyin(w, style=Style.NORMAL)) for w in out]
+
+    return re.sub(f"[{_HAN}]+", lambda m: " " + " ".join(words(m.group())) + " ", text)
+
+
 def _slug(text: str) -> str:
     import re
     import unicodedata
 
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    ascii_text = unicodedata.normalize("NFKD", _romanized(text)).encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     slug = re.sub(r"-+", "-", slug)[:60].strip("-")
     if not slug or not slug[0].isalnum():
@@ -305,14 +342,21 @@ def approve(repo: StoresRepo, project_id: str, task_id: str, note: str | None) -
 
 # ---- formatting ----
 
-def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
-    """Rewrite project files into canonical form; returns the files that were (or would be) changed."""
+def fmt(repo: StoresRepo, check_only: bool) -> tuple[list[str], list]:
+    """Rewrite project files into canonical form; returns the files that were (or would be) changed, and
+    the problems.Problem of each file left alone because it does not load (it is fixed by hand first)."""
+    from storeops.problems import Problem
     from storeops.repo import project_text
 
     with (contextlib.nullcontext() if check_only else repo.lock()):
         changed: dict[str, str] = {}
+        problems = []
         for pid in repo.project_ids():
-            project, text, source = repo.load_project_and_text(pid)
+            try:
+                project, text, source = repo.load_project_and_text(pid)
+            except DataError as error:
+                problems.append(Problem.from_error(error, repo.rel(repo.project_path(pid))))
+                continue
             canonical = project_text(project)
             if canonical != text:
                 changed[source] = canonical
@@ -334,7 +378,7 @@ def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
                     gitcmd.commit_paths(repo.root, clean, commit_message(
                         f"fmt: canonical form for {len(clean)} project file(s)", "fmt",
                         body=f"Rewritten by {who.name}."))
-        return list(changed)
+        return list(changed), problems
 
 
 # ---- people ----
@@ -405,7 +449,7 @@ def remove_person(repo: StoresRepo, name: str) -> list[str]:
         actor(repo)
         require_person(config, name)
         busy = []
-        for project in repo.load_projects():
+        for project in loading.all_projects(repo):
             if project.archived is not None:
                 continue
             if project.owner == name:
@@ -414,7 +458,7 @@ def remove_person(repo: StoresRepo, name: str) -> list[str]:
                      if t.assignee == name and t.state not in ("done", "skipped")]
         if busy:
             raise UsageError(f"{name} still has work: {', '.join(busy[:5])}" + (" ..." if len(busy) > 5 else ""),
-                             hint="reassign it with `storeops assign` first")
+                             hint=f"move it with `storeops handover {name} --to PERSON` first")
         admins = [p for p in config.people if "admin" in p.roles and p.name != name]
         if "admin" in config.person(name).roles and not admins:
             raise UsageError(f"{name} is the last admin", hint="give someone else the admin role first")

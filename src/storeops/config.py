@@ -105,12 +105,13 @@ class Config:
     notify: Notify = field(default_factory=Notify)
     # the team's product categories, beside those the SOPs name (sop.category_vocabulary joins them)
     categories: tuple[str, ...] = ()
+    entities: tuple[dict, ...] = ()   # legal entities: {name, legal_rep, address, ...} for document templates
 
     @classmethod
     def from_dict(cls, d: Any) -> Config:
         if not isinstance(d, dict):
             raise FieldError((), "storeops.yaml is a mapping (team, timezone, language, people, policies)")
-        known = ("version", "team", "timezone", "language", "people", "policies", "notify", "categories")
+        known = ("version", "team", "timezone", "language", "people", "policies", "notify", "entities", "categories")
         for key in d:
             if key not in known:
                 raise FieldError((key,), f"unknown field; expected one of {', '.join(known)}")
@@ -146,6 +147,14 @@ class Config:
         for i, category in enumerate(categories):
             if not ID_RE.match(category):
                 raise FieldError(("categories", i), f"{category!r} is not a category id (lowercase letters, digits and -)")
+        entities = []
+        for i, item in enumerate(_get(d, "entities", list, (), [])):
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+                raise FieldError(("entities", i), "an entity is {name, legal_rep, address, ...}")
+            for key, value in item.items():
+                if not isinstance(value, str):
+                    raise FieldError(("entities", i, str(key)), "expected text")
+            entities.append(dict(item))
         config = cls(
             team=_get(d, "team", str, ()),
             timezone=_get(d, "timezone", str, (), "UTC"),
@@ -155,6 +164,7 @@ class Config:
             version=_get(d, "version", int, (), 1),
             notify=Notify.from_dict(d["notify"]) if d.get("notify") is not None else Notify(),
             categories=tuple(dict.fromkeys(categories)),
+            entities=tuple(entities),
         )
         if config.language not in LANGUAGES:
             raise FieldError(("language",), f"{config.language!r} is not one of {', '.join(LANGUAGES)}")
@@ -171,7 +181,11 @@ class Config:
             "policies": dict(self.policies),
             **({"notify": self.notify.to_dict()} if self.notify.to_dict() else {}),
             **({"categories": list(self.categories)} if self.categories else {}),
+            **({"entities": [dict(e) for e in self.entities]} if self.entities else {}),
         }
+
+    def entity(self, name: str | None) -> dict | None:
+        return next((e for e in self.entities if name and e["name"] == name), None)
 
     def person(self, name: str) -> Person | None:
         return next((p for p in self.people if p.name == name), None)

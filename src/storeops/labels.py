@@ -72,6 +72,7 @@ WORDS = {
     "approvals": {"en": "approvals", "zh": "审批"},
     "notes": {"en": "notes", "zh": "备注"},
     "expires": {"en": "expires", "zh": "到期"},
+    "issued": {"en": "issued", "zh": "开具"},
     "expired": {"en": "EXPIRED", "zh": "已过期"},
     "missing": {"en": "missing", "zh": "未上传"},
     "rejections": {"en": "rejections", "zh": "驳回记录"},
@@ -233,6 +234,10 @@ REMIND_TEXT = {
              "zh": "……还有 {count} 项：运行 `storeops remind` 查看全部"},
     "subject": {"en": "[storeops] {count} reminder(s) for {name}, {date}",
                 "zh": "[storeops] {name} 的 {count} 项提醒，{date}"},
+    "unreadable_one": {"en": "1 project file cannot be read: {files} (skipped; run `storeops check`)",
+                       "zh": "1 个项目文件无法读取：{files}（已跳过；运行 `storeops check`）"},
+    "unreadable": {"en": "{count} project files cannot be read: {files} (skipped; run `storeops check`)",
+                   "zh": "{count} 个项目文件无法读取：{files}（已跳过；运行 `storeops check`）"},
 }
 
 

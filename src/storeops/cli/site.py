@@ -47,7 +47,11 @@ def site(
     lang = lang or language(ctx, repo)
     today = dates.user_date(as_of, "--as-of", repo.config.timezone) or dates.today(repo.config.timezone)
     built = build(repo, output_path(ctx, out), lang, today)
+    from storeops.cli.common import name_skipped, skipped
+
+    name_skipped(built.problems)
     render.message(f"built {built.pages} pages for {built.projects} projects in {built.path}")
+    skipped(built.problems)
 
 
 SERVE_HELP = """Preview the dashboard site on 127.0.0.1, rebuilt on change.

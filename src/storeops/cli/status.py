@@ -10,6 +10,7 @@ import typer
 from storeops.cli import sheetout
 from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OwnerOption, PlatformOption, SinceOption, SiteOption,
                                  StatusOption, language, open_repo)
+from storeops.cli.common import name_skipped, problem_list, skipped  # files that cannot be read
 
 STATUS_HELP = """Show where projects stand.
 
@@ -52,15 +53,17 @@ def status(
     lang = language(ctx, repo)
     today = actions.today(repo.config)
     if project_id is None:
-        summaries = views.summaries(repo, today, chosen)
+        summaries, problems = views.summaries(repo, today, chosen)
+        name_skipped(problems)
         if fmt in ("csv", "xlsx"):
             from storeops import sheets
 
             sheetout.emit(ctx, sheets.projects(summaries, lang), fmt, output, excel)
         elif as_json:
-            render.emit_json({"today": today.isoformat(), "projects": summaries})
+            render.emit_json({"today": today.isoformat(), "projects": summaries, "problems": problem_list(problems)})
         else:
             _table(summaries, lang)
+        skipped(problems)
         return
     project = repo.load_project(project_id)
     if task_id is None:
@@ -212,11 +215,11 @@ def _task(project, t: dict, lang: str) -> None:
         render.out(word("documents", lang) + ":")
         for doc in t["documents"]:
             state = doc["file"] or word("missing", lang)
-            validity = ""
+            validity = f"  {word('issued', lang)} {doc['issued']}" if doc["issued"] else ""
             if doc["expires"]:
-                validity = f"  {word('expired', lang) if doc['expired'] else word('expires', lang)} {doc['expires']}"
+                validity += f"  {word('expired', lang) if doc['expired'] else word('expires', lang)} {doc['expires']}"
             elif doc["valid_days"]:
-                validity = "  " + say(f"(valid {doc['valid_days']} days from issue)", lang)
+                validity += "  " + say(f"(valid {doc['valid_days']} days from issue)", lang)
             lock = " 🔒" if doc["sensitive"] else ""
             render.out(f"  {doc['id']}{lock}: {render.clean(state)}{validity}")
     for a in t["approvals"]:
