@@ -15,7 +15,7 @@ from pathlib import Path
 from storeops import gitcmd, yamlio
 from storeops.config import Config, Person
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
-from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
+from storeops.model import EARLIEST_YEAR, PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
 from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, atomic_write_bytes, check_id, config_text
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task
@@ -114,12 +114,20 @@ def require_person(config: Config, name: str) -> Person:
     return person
 
 
-def user_date(value: str | None, option: str) -> date | None:
+def user_date(value: str | None, option: str, earliest: int | None = None) -> date | None:
+    """A date typed by a person; `earliest` None: any year (a filter, not a date that is planned from)."""
+    from storeops.model import EARLIEST_YEAR, LATEST_YEAR
+
     if value is None:
         return None
     try:
-        return parse_date(value)
-    except FieldError:
+        if earliest is None:
+            return parse_date(value, (), 1, 9999)
+        return parse_date(value, (), earliest, LATEST_YEAR)
+    except FieldError as error:
+        if "outside the years" in error.message:
+            raise UsageError(f"{option}: {error.message}",
+                             hint=f"dates run from {earliest or EARLIEST_YEAR} to {LATEST_YEAR}") from None
         raise UsageError(f"{option}: {value!r} is not a date", hint="write dates as YYYY-MM-DD") from None
 
 
@@ -131,8 +139,8 @@ def new_project(repo: StoresRepo, sop_id: str, *, store: str, owner: str, projec
     """Create projects/<id>.yaml from an SOP; returns the project and warnings."""
     from storeops.sop import get_sop, load_library
 
-    start_date = user_date(start, "--start")
-    target_date = user_date(target, "--target")
+    start_date = user_date(start, "--start", EARLIEST_YEAR)
+    target_date = user_date(target, "--target", EARLIEST_YEAR)
     if category is not None:
         check_id(category, "category (like home-kitchen)")
     with repo.lock():
@@ -217,7 +225,7 @@ def assign(repo: StoresRepo, project_id: str, task_id: str, person: str):
 def schedule(repo: StoresRepo, project_id: str, task_id: str, due: str | None, appointment: str | None):
     if due is None and appointment is None:
         raise UsageError("nothing to change", hint="pass --due DATE and/or --appointment DATETIME")
-    due_date = user_date(due, "--due")
+    due_date = user_date(due, "--due", EARLIEST_YEAR)
     moment = None
     if appointment is not None:
         try:
@@ -291,6 +299,11 @@ def _local_datetime(value: str, timezone: str) -> datetime:
                          hint="write 2026-12-10T10:00 (team timezone) or 2026-12-10T10:00+08:00") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    from storeops.model import EARLIEST_YEAR, LATEST_YEAR
+
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise UsageError(f"--appointment: {value!r} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR}",
+                         hint="dates run from 2000 to 2100")
     return datetime.fromisoformat(moment.isoformat())
 
 

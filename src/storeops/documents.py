@@ -15,10 +15,10 @@ from pathlib import Path
 from storeops import gitcmd, vault
 from storeops.actions import _restoring, _writable, actor, commit_message, user_date, validate_project
 from storeops.errors import DataError, UsageError, did_you_mean
-from storeops.model import Document, Project, Task
+from storeops.model import EARLIEST_ISSUED_YEAR, Document, Project, Task
 from storeops.repo import ATTACHMENTS_DIR, StoresRepo, atomic_write_bytes, check_id
 
-_SUFFIX_RE = re.compile(r"^\.[a-z0-9]{1,10}$")
+_SUFFIX_RE = re.compile(r"^\.[a-z0-9]{1,10}\Z")
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def attach(repo: StoresRepo, project_id: str, source: Path, *, task_id: str | No
            doc_id: str | None = None, issued: str | None = None, sensitive: bool | None = None,
            readers: str | None = None) -> Attached:
     """Record `source` as a document of the project; sensitive ones are stored encrypted."""
-    issued_date = user_date(issued, "--issued")
+    issued_date = user_date(issued, "--issued", EARLIEST_ISSUED_YEAR)
     if doc_id is not None:
         check_id(doc_id, "document id")
     data = _read_source(source)

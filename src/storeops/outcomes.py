@@ -15,7 +15,7 @@ from pathlib import Path
 from storeops import gitcmd
 from storeops.actions import _restoring, _writable, actor, commit_message, save_project, today, user_date, validate_project
 from storeops.errors import UsageError, did_you_mean
-from storeops.model import ACCOUNT_KEYS, ISOLATION_KEYS, OUTCOMES, Archived, Project, Rejection, Task
+from storeops.model import ACCOUNT_KEYS, EARLIEST_YEAR, ISOLATION_KEYS, OUTCOMES, Archived, Project, Rejection, Task
 from storeops.repo import ATTACHMENTS_DIR, StoresRepo, atomic_write_bytes
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task, project_status
@@ -38,7 +38,7 @@ def reject(repo: StoresRepo, project_id: str, reason: str, *, task_id: str | Non
            message: str | None = None, evidence: Path | None = None, at: str | None = None,
            sensitive: bool | None = None) -> Rejected:
     """Record the platform's rejection and send the rejected task back for rework."""
-    when = user_date(at, "--at")
+    when = user_date(at, "--at", EARLIEST_YEAR)
     if evidence is not None:
         _check_evidence(evidence)
     with repo.lock():

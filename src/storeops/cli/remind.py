@@ -66,6 +66,7 @@ def remind(
     import os
 
     from storeops import actions, remind as domain, render
+    from storeops.model import EARLIEST_YEAR
     from storeops.config import WEBHOOK_FORMATS
     from storeops.errors import UsageError, did_you_mean
 
@@ -82,7 +83,7 @@ def remind(
     repo = open_repo(ctx)
     config = repo.config
     lang = language(ctx, repo)
-    as_of_date = actions.user_date(as_of, "--as-of") or domain.local_today(config.timezone)
+    as_of_date = actions.user_date(as_of, "--as-of", EARLIEST_YEAR) or domain.local_today(config.timezone)
     window = config.policies["remind_days"] if days is None else days
     # resolve delivery settings before any work: a misconfigured cron should fail loudly, even on a quiet day
     url = None
