@@ -16,7 +16,7 @@ from storeops import gitcmd, yamlio
 from storeops.config import Config, Person
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import EARLIEST_YEAR, PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
-from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, atomic_write_bytes, check_id, config_text
+from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, atomic_write_bytes, check_id, config_text, refuse_links
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task
 
@@ -89,12 +89,14 @@ def validate_project(project: Project, source: str) -> None:
 def save_project(repo: StoresRepo, project: Project, subject: str, action: str, who: Actor) -> str:
     rel = repo.rel(repo.project_path(project.id))
     validate_project(project, rel)
+    refuse_links(repo.root, [rel])
     with _restoring(repo, [rel]):
         repo.write_project(project)
         return gitcmd.commit_paths(repo.root, [rel], commit_message(subject, action, project.id))
 
 
 def save_config(repo: StoresRepo, config: Config, subject: str, action: str) -> str:
+    refuse_links(repo.root, [CONFIG_FILE])
     with _restoring(repo, [CONFIG_FILE]):
         atomic_write(repo.root / CONFIG_FILE, config_text(config))
         return gitcmd.commit_paths(repo.root, [CONFIG_FILE], commit_message(subject, action))
@@ -322,6 +324,7 @@ def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
                 changed[source] = canonical
         if changed and not check_only:
             who = actor(repo)
+            refuse_links(repo.root, list(changed))
             with _restoring(repo, list(changed)):
                 for source, canonical in changed.items():
                     atomic_write(repo.root / source, canonical)
@@ -450,6 +453,7 @@ def copy_sop(repo: StoresRepo, sop_id: str, new_id: str | None) -> str:
         if (repo.root / rel).exists():
             raise UsageError(f"{rel} already exists", hint="edit it, or pass --as NEW_ID")
         data = dict(sop.data, id=target_id)
+        refuse_links(repo.root, [rel])
         with _restoring(repo, [rel]):
             atomic_write(repo.root / rel, yamlio.dumps(data))
             gitcmd.commit_paths(repo.root, [rel], commit_message(

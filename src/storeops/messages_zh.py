@@ -313,4 +313,9 @@ ZH: dict[str, str] = {
     "the history is shallow (a shallow clone): changes before its oldest commit are missing, and what that commit holds shows as made there":
         "历史是浅克隆的：最早提交之前的变更缺失，该提交中已有的内容会显示为在那里产生",
     "run `git fetch --unshallow` to read the whole history": "运行 `git fetch --unshallow` 读取完整历史",
+    # ---- symlinks in the stores repo (issue 14) ----
+    "{file} is a symbolic link: storeops does not read or write through links in the stores repo":
+        "{file} 是符号链接：storeops 不会通过 stores 仓库中的链接读写文件",
+    "replace it with a real file or folder (`storeops check` lists every link); nothing was changed":
+        "请换成真实的文件或文件夹（`storeops check` 会列出所有链接）；没有做任何改动",
 }

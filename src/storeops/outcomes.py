@@ -15,8 +15,8 @@ from pathlib import Path
 from storeops import gitcmd
 from storeops.actions import _restoring, _writable, actor, commit_message, save_project, today, user_date, validate_project
 from storeops.errors import UsageError, did_you_mean
-from storeops.model import ACCOUNT_KEYS, EARLIEST_YEAR, ISOLATION_KEYS, OUTCOMES, Archived, Project, Rejection, Task
-from storeops.repo import ATTACHMENTS_DIR, StoresRepo, atomic_write_bytes
+from storeops.model import ACCOUNT_KEYS, ISOLATION_KEYS, OUTCOMES, Archived, Project, Rejection, Task
+from storeops.repo import ATTACHMENTS_DIR, StoresRepo, atomic_write_bytes, refuse_links
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task, project_status
 
@@ -38,7 +38,7 @@ def reject(repo: StoresRepo, project_id: str, reason: str, *, task_id: str | Non
            message: str | None = None, evidence: Path | None = None, at: str | None = None,
            sensitive: bool | None = None) -> Rejected:
     """Record the platform's rejection and send the rejected task back for rework."""
-    when = user_date(at, "--at", EARLIEST_YEAR)
+    when = user_date(at, "--at")  # any year: the future is refused below, with its own message
     if evidence is not None:
         _check_evidence(evidence)
     with repo.lock():
@@ -62,6 +62,7 @@ def reject(repo: StoresRepo, project_id: str, reason: str, *, task_id: str | Non
             rejection = Rejection(at=when, task=task.id, reason=reason, message=message or None, evidence=kept)
             changed = dataclasses.replace(changed, rejections=changed.rejections + (rejection,))
             validate_project(changed, rel)
+            refuse_links(repo.root, [rel])
             with _restoring(repo, [rel]):
                 repo.write_project(changed)
                 subject = f"reject {project.id}: {task.id} {old.state} → rejected ({reason})"
@@ -143,6 +144,7 @@ def store_evidence(repo: StoresRepo, project: Project, task: Task, source: Path,
     from storeops import vault
 
     rel = evidence_name(repo, project.id, source, when)
+    refuse_links(repo.root, [rel, rel + ".age"])
     target = repo.root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     warning = None
