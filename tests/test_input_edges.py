@@ -8,6 +8,8 @@ import subprocess
 import pytest
 from conftest import git, run_cli
 
+from vault_fixtures import act, keys  # noqa: F401
+
 from storeops import yamlio
 
 
@@ -46,6 +48,31 @@ def test_an_id_with_a_trailing_newline_is_refused_with_exit_2(stores, project, t
     assert "Traceback" not in result.stderr
     assert (_tracked(stores), git(stores, "rev-parse", "HEAD")) == before
     assert not any("\n" in p.name for p in stores.rglob("*"))
+
+
+# the same with keys on the team, so that nothing else stops the command first
+KEYED_ARGUMENTS = [
+    ("secret", "set", "acme-us", "pw\n"),
+    ("attach", "acme-us", "FILE", "--doc", "ok\n"),
+    ("attach", "acme-us", "FILE", "--task", "business-license", "--doc", "ok\n"),
+    ("attach", "acme-us", "FILE", "--doc", "business-license-scan", "--task", "business-license\n"),
+    ("person", "key", "bob\n", "--age-recipient", "KEY"),
+]
+
+
+@pytest.mark.parametrize("args", KEYED_ARGUMENTS, ids=lambda a: " ".join(a).replace("\n", "⏎"))
+def test_an_id_with_a_trailing_newline_is_refused_when_nothing_else_would_stop_it(stores, project, keys, act,
+                                                                                  tmp_path, args):
+    from vault_fixtures import make_identity
+
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan\n")
+    fresh = make_identity(tmp_path / "fresh.txt")
+    args = tuple({"FILE": str(scan), "KEY": fresh}.get(a, a) for a in args)
+    before = (git(stores, "rev-parse", "HEAD"), (stores / "projects" / "acme-us.yaml").read_text())
+    result = run_cli("-C", str(stores), *args, input="s3cret\n")
+    assert result.exit_code == 2, (result.stdout, result.stderr, result.exception)
+    assert (git(stores, "rev-parse", "HEAD"), (stores / "projects" / "acme-us.yaml").read_text()) == before
 
 
 def test_check_finds_an_id_with_a_trailing_newline_in_a_file(stores, project):
