@@ -294,3 +294,24 @@ def test_a_non_reader_who_replaces_the_ciphertext_keeping_the_sha256_is_a_findin
     assert result.exit_code == 1
     [found] = problems(result)
     assert found["code"] == "access" and found["path"] == rel and "dave" in found["message"]
+
+
+def test_a_replaced_ciphertext_is_found_even_when_the_same_commit_edits_the_project_file(stores, mini, keys, act,
+                                                                                          tmp_path):
+    import pyrage
+    from pyrage import x25519
+
+    act("bob")
+    assert attach(stores, mini, str(write(tmp_path, "l.pdf", LICENCE)), "--doc", "licence-scan").exit_code == 0
+    _branch(stores)
+    rel = document(stores, mini, "licence-scan")["file"]
+    (stores / rel).write_bytes(pyrage.encrypt(b"%PDF forged", [x25519.Recipient.from_str(keys.recipients["dave"])]))
+    path = stores / "projects" / f"{mini}.yaml"
+    data = yamlio.load(path)
+    data["store"] = data["store"] + " Ltd"
+    path.write_text(yamlio.dumps(data))
+    with acting("dave"):
+        git(stores, "commit", "--no-verify", "-qam", "rename the store, better scan")
+    result = check_base(stores)
+    assert result.exit_code == 1
+    assert [(p["path"], p["code"]) for p in problems(result)] == [(rel, "access")]

@@ -37,12 +37,25 @@ def _encrypted_docs(project: Project) -> dict[tuple[str, str], tuple]:
             if doc.file and doc.file.endswith(vault.SUFFIX)}
 
 
+def _entry_changed(new: Project | None, task_id: str, doc) -> bool:
+    task = new.task(task_id) if new is not None else None
+    now = task.document(doc.id) if task is not None else None
+    return now is None or any(getattr(now, f) != getattr(doc, f) for f in ("file", "sha256", "readers"))
+
+
 def project_changes(team: Config, email: str, old: Project | None, new: Project | None) -> list[tuple[tuple, str]]:
     """(document path, message) for each encrypted document or secret the author may not have changed."""
     if old is None or new is None:
         return []
     found = []
     before = _encrypted_docs(old)
+    kept = {(task.id, doc.id) for task in new.tasks for doc in task.documents}
+    for (task_id, doc_id), (old_doc, old_task) in before.items():
+        if (task_id, doc_id) not in kept:
+            names = vault.document_readers(old, old_task, old_doc)
+            if not allowed(team, email, names, old.owner):
+                found.append(((), f"{doc_id}: removed by {_name(team, email)}, who is neither one of its readers "
+                                  f"({vault.describe_readers(team, names, old.owner)}) nor an admin"))
     for ti, task in enumerate(new.tasks):
         for di, doc in enumerate(task.documents):
             was = before.get((task.id, doc.id))
@@ -78,6 +91,8 @@ def ciphertext_change(team: Config, email: str, path: str, old: Project | None, 
         for doc in task.documents:
             if doc.file != path:
                 continue
+            if _entry_changed(new, task.id, doc):
+                return None  # project_changes reports the change of the entry, with its author
             names = vault.document_readers(old, task, doc)
             if allowed(team, email, names, old.owner):
                 return None

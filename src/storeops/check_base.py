@@ -240,11 +240,11 @@ class _CommitAudit:
         if commit.is_merge or not change.old_blob or len(parts) < 3:
             return []
         project_path = f"{gitlog.PROJECTS}{parts[1]}.yaml"
-        if any(c.path == project_path for c in commit.files):
-            return []  # the project file changed too: its audit covers who changed the document
         old = self.versions.get(f"{commit.parents[0]}:{project_path}") if commit.parents else None
+        new = self.versions.get(f"{commit.sha}:{project_path}")
         message = ciphertext_change(self.team, commit.author_email, change.path,
-                                    old if isinstance(old, Project) else None, None)
+                                    old if isinstance(old, Project) else None,
+                                    new if isinstance(new, Project) else None)
         if message is None:
             return []
         return [Problem(change.path, None, None, f"commit {commit.short} by {commit.author_email}: {message}",
