@@ -198,3 +198,148 @@ def test_require_signed_wants_the_approvers_own_signature(stores, pr, tmp_path):
     result = check_base(stores, "--require-signed")
     assert (result.exit_code, result.stdout) == (0, "")
     assert yamlio.load(stores / "projects" / f"{pr}.yaml")["tasks"][1]["approvals"][0]["by"] == "carol"
+
+
+# ---- merges: a merge is judged by what it changes itself, the commits it brings in by their own authors ----
+
+def work_on_main_after_pr_branched(stores):
+    """main moves on after `pr` branched: a new project (born, advanced, approved by carol) and mini-us's licence."""
+    git(stores, "checkout", "-q", "main")
+    assert cli_as("alice", stores, "new", "mini", "--store", "Biz Store", "--owner", "bob", "--id", "biz-us",
+                  "--start", "2026-11-03").exit_code == 0
+    submit_bank(stores, "biz-us")
+    assert cli_as("carol", stores, "approve", "biz-us", "bank").exit_code == 0
+    assert cli_as("bob", stores, "advance", "biz-us", "bank", "--to", "done").exit_code == 0
+    for args in (("licence",), ("licence", "--to", "done")):
+        assert cli_as("bob", stores, "advance", "mini-us", *args).exit_code == 0
+    git(stores, "checkout", "-q", "pr")
+
+
+def work_on_pr(stores):
+    """On the branch, dave takes the video task of the same project file main changes."""
+    assert cli_as("bob", stores, "assign", "mini-us", "video", "dave").exit_code == 0
+
+
+def merge(stores, ref, who="bob", *extra):
+    with acting(who):
+        git(stores, "merge", "-q", "--no-ff", "--no-edit", *extra, ref)
+
+
+@pytest.fixture
+def driver_runs_this_code(monkeypatch):
+    from gitflow import use_this_checkout
+
+    use_this_checkout(monkeypatch)
+
+
+def test_merging_main_into_a_branch_blames_no_one_for_what_main_brings_in(stores, pr, driver_runs_this_code):
+    work_on_pr(stores)
+    work_on_main_after_pr_branched(stores)
+    merge(stores, "main")
+    merged = yamlio.load(stores / "projects" / "mini-us.yaml")
+    assert [t["state"] for t in merged["tasks"]][0] == "done"   # main's licence, merged by field
+    assert [t.get("assignee") for t in merged["tasks"] if t["id"] == "video"] == ["dave"]
+    result = check_base(stores)
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_commits_a_merge_brings_in_from_inside_the_range_are_judged_by_their_authors(stores, pr,
+                                                                                     driver_runs_this_code):
+    start = git(stores, "rev-parse", "HEAD").strip()
+    work_on_pr(stores)
+    work_on_main_after_pr_branched(stores)
+    git(stores, "checkout", "-q", "main")
+    forge_approval(stores, "mini-us", by="carol", who="dave")   # on main, in the file the branch changes too
+    git(stores, "checkout", "-q", "pr")
+    merge(stores, "main")
+    forged = git(stores, "rev-parse", "--short=9", "main").strip()
+    result = run_cli("-C", str(stores), "check", "--base", start)
+    assert result.exit_code == 1
+    [line] = result.stdout.splitlines()
+    assert line.startswith("projects/mini-us.yaml:") and f"commit {forged} by Dave Legal <dave@example.com>" in line
+    assert "approval of bank by carol (finance) was committed by dave@example.com" in line
+    assert "new project" not in result.stdout and "Bob Ops" not in result.stdout
+
+
+def test_merging_the_branch_into_main_judges_the_branchs_commits_not_the_merger(stores, pr, driver_runs_this_code):
+    submit_bank(stores, pr)
+    forge_approval(stores, pr, who="bob")
+    forged = git(stores, "rev-parse", "--short=9", "HEAD").strip()
+    work_on_main_after_pr_branched(stores)
+    git(stores, "checkout", "-q", "main")
+    before = git(stores, "rev-parse", "HEAD").strip()
+    merge(stores, "pr", "alice")
+    assert len(git(stores, "show", "-s", "--format=%P", "HEAD").split()) == 2
+    result = run_cli("-C", str(stores), "check", "--base", before)
+    assert result.exit_code == 1
+    [line] = result.stdout.splitlines()
+    assert f"commit {forged} by Bob Ops <bob@example.com>: approval of bank by carol (finance)" in line
+    assert "Alice" not in result.stdout
+
+
+def test_a_forged_approval_hidden_in_a_merge_resolution_is_blamed_on_the_merger(stores, pr, driver_runs_this_code):
+    submit_bank(stores, pr)
+    work_on_main_after_pr_branched(stores)
+    with acting("bob"):
+        git(stores, "merge", "-q", "--no-ff", "--no-commit", "main")
+    path = stores / "projects" / "mini-us.yaml"
+    text = path.read_text()
+    assert "    valid_days: 30\n" in text
+    path.write_text(text.replace("    valid_days: 30\n", "    valid_days: 30\n  approvals:\n  - by: carol\n"
+                                 "    role: finance\n    at: '2026-11-20'\n", 1))
+    git(stores, "add", "projects/mini-us.yaml")
+    with acting("bob"):
+        git(stores, "commit", "-q", "--no-edit")
+    merge_sha = git(stores, "rev-parse", "--short=9", "HEAD").strip()
+    result = check_base(stores)
+    assert result.exit_code == 1
+    [line] = result.stdout.splitlines()
+    assert line == (f"projects/mini-us.yaml:{line_of(stores, pr, '  - by: carol')}: commit {merge_sha} by Bob Ops "
+                    "<bob@example.com>: approval of bank by carol (finance) was committed by bob@example.com (bob); "
+                    "only carol may record it (storeops approve mini-us bank, as carol)")
+
+
+def test_a_project_forged_whole_inside_a_merge_is_judged_as_new(stores, pr, driver_runs_this_code):
+    work_on_pr(stores)
+    work_on_main_after_pr_branched(stores)
+    with acting("bob"):
+        git(stores, "merge", "-q", "--no-ff", "--no-commit", "main")
+    text = (stores / "projects" / "mini-us.yaml").read_text()
+    (stores / "projects" / "copy.yaml").write_text(
+        text.replace("id: mini-us", "id: copy").replace("state: todo", "state: done", 1))
+    git(stores, "add", "projects/copy.yaml")
+    with acting("bob"):
+        git(stores, "commit", "-q", "--no-edit")
+    out = check_base(stores).stdout
+    assert out.startswith("projects/copy.yaml:") and "by Bob Ops" in out
+    assert "projects/biz-us.yaml" not in out
+
+
+def add_plaintext_scan(stores, project, name="licence-scan.pdf"):
+    folder = stores / "attachments" / project
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(b"%PDF-1.4 licence")
+    git(stores, "add", "attachments")
+
+
+def test_plaintext_a_merge_brings_in_from_the_base_is_not_the_mergers_but_one_it_adds_is(stores, pr,
+                                                                                        driver_runs_this_code):
+    work_on_pr(stores)
+    git(stores, "checkout", "-q", "main")
+    add_plaintext_scan(stores, "mini-us")
+    with acting("dave"):
+        git(stores, "commit", "--no-verify", "-qm", "scan, already on main")
+    git(stores, "checkout", "-q", "pr")
+    merge(stores, "main")
+    assert check_base(stores).exit_code == 0
+
+    git(stores, "reset", "-q", "--hard", "HEAD~1")
+    with acting("bob"):
+        git(stores, "merge", "-q", "--no-ff", "--no-commit", "main")
+    add_plaintext_scan(stores, "mini-us", "licence-scan.jpg")
+    with acting("bob"):
+        git(stores, "commit", "--no-verify", "-q", "--no-edit")
+    result = check_base(stores, "--json")
+    [problem] = json.loads(result.stdout)["problems"]
+    assert problem["path"] == "attachments/mini-us/licence-scan.jpg" and problem["code"] == "plaintext"
+    assert "by bob@example.com" in problem["message"]

@@ -1,12 +1,14 @@
 """storeops diff, forge / init --forge, and the pre-commit hooks this repository ships."""
 
 import json
+import re
 from pathlib import Path
 
 from conftest import git, run_cli
 from gitflow import cli_as, hand_edit
 
 from storeops import yamlio
+from vault_fixtures import LICENCE, act, keys, write  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +62,53 @@ def test_diff_markdown_for_a_job_summary_escapes_user_text(stores, mini):
     assert r"- store Mini Store → \[click\](http://evil) \<b\>" in lines
 
 
+def a_pull_request_creating_a_project(stores, act, tmp_path):
+    """On branch pr: alice creates biz-us; bob does the licence (scan attached) and submits the bank step; carol
+    approves it."""
+    git(stores, "checkout", "-qb", "pr")
+    assert run_cli("-C", str(stores), "new", "mini", "--store", "Biz Store", "--owner", "bob", "--id", "biz-us",
+                   "--start", "2026-11-03").exit_code == 0
+    act("bob")
+    assert run_cli("-C", str(stores), "advance", "biz-us", "licence").exit_code == 0
+    result = run_cli("-C", str(stores), "attach", "biz-us", str(write(tmp_path, "licence.pdf", LICENCE)),
+                     "--doc", "licence-scan")
+    assert result.exit_code == 0, result.stderr
+    for args in (("licence", "--to", "done"), ("bank",), ("bank", "--note", "statement from the bank's app")):
+        assert run_cli("-C", str(stores), "advance", "biz-us", *args).exit_code == 0
+    act("carol")
+    assert run_cli("-C", str(stores), "approve", "biz-us", "bank").exit_code == 0
+
+
+def test_diff_of_a_pull_request_that_creates_a_project_shows_what_it_already_holds(stores, mini, act, tmp_path):
+    a_pull_request_creating_a_project(stores, act, tmp_path)
+    result = run_cli("-C", str(stores), "diff", "main...pr", "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "**biz-us** (added, 6 changes)" in lines
+    start = lines.index("**biz-us** (added, 6 changes)") + 2
+    assert lines[start:start + 6] == [
+        "- project created from mini@2026.1 (Biz Store)",
+        "- licence: todo → done",
+        "- document licence-scan added",
+        "- bank: todo → submitted",
+        "- ✅ approved bank (finance) by carol",
+        "- note on bank: statement from the bank's app",
+    ]
+    text = run_cli("-C", str(stores), "diff", "main...pr").stdout
+    assert text.startswith("biz-us (projects/biz-us.yaml, added)\n  project created from mini@2026.1 (Biz Store)\n"
+                           "  licence: todo → done\n")
+    assert "  approved bank (finance) by carol\n" in text and "  document licence-scan added\n" in text
+
+
+def test_diff_of_a_created_project_in_chinese(stores, mini, act, tmp_path):
+    a_pull_request_creating_a_project(stores, act, tmp_path)
+    for fmt in ("text", "markdown"):
+        out = run_cli("-C", str(stores), "--lang", "zh", "diff", "main...pr", "--format", fmt).stdout
+        lines = [line for line in out.splitlines() if line.strip()]
+        assert len(lines) >= 7
+        assert all(re.search(r"[\u3000-\u9fff]", line) for line in lines[1:]), out
+
+
 def test_diff_names_a_bad_revision(stores, mini):
     result = run_cli("-C", str(stores), "diff", "nope..HEAD")
     assert result.exit_code == 2 and "unknown revision 'nope'" in result.stderr
@@ -82,7 +131,7 @@ def test_init_with_forge_github_writes_ci_and_codeowners(tmp_path):
     assert "# /attachments/**/bank-statement.*" in owners and "@your-org/team-finance" in owners
     assert all(line.startswith("#") for line in owners.splitlines() if line.strip())
     assert git(target, "log", "-1", "--format=%s").strip() == "forge github: CI and CODEOWNERS"
-    assert git(target, "config", "--get", "merge.storeops.driver").strip().endswith("merge-file %O %A %B %P")
+    assert git(target, "config", "--get", "merge.storeops.driver").strip().endswith(" %O %A %B %P")
 
 
 def test_forge_gitlab_on_an_existing_repo_and_refusing_to_overwrite(stores):

@@ -1,7 +1,10 @@
 """The merge driver, doctor and sync: several clones of one stores repo and a bare remote."""
 
 import json
+import os
 import subprocess
+import sys
+import venv
 
 import pytest
 from conftest import git, run_cli
@@ -98,7 +101,7 @@ def test_doctor_registers_the_merge_driver_in_a_fresh_clone(stores, mini, tmp_pa
     assert result.exit_code == 0
     checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
     assert checks["merge-driver"]["status"] == "fixed"
-    assert git(fresh, "config", "--get", "merge.storeops.driver").strip().endswith("merge-file %O %A %B %P")
+    assert merge.driver_interpreter(git(fresh, "config", "--get", "merge.storeops.driver").strip()) == sys.executable
     again = {c["name"]: c["status"] for c in json.loads(run_cli("-C", str(fresh), "doctor", "--json").stdout)["checks"]}
     assert again["merge-driver"] == "ok" and again["attributes"] == "ok"
 
@@ -158,6 +161,77 @@ def test_the_same_field_changed_in_two_clones_is_a_readable_conflict(team):
             "theirs 2026-12-05 (was 2026-11-07)") in proc.stderr
     text = (carol / "projects" / "mini-us.yaml").read_text()
     assert "<<<<<<< ours\n  due: 2026-12-07\n=======\n  due: 2026-12-05\n>>>>>>> theirs\n" in text
+
+
+# ---- the driver whatever PATH git has ----
+
+def both_add_a_note(team):
+    """bob pushes a note on licence; carol adds one at the same place (git's line merge conflicts there)."""
+    remote, clones = team
+    bob, carol = clones["bob"], clones["carol"]
+    assert cli_as("bob", bob, "advance", "mini-us", "licence", "--note", "from bob").exit_code == 0
+    with acting("bob"):
+        git(bob, "push", "-q")
+    assert cli_as("carol", carol, "advance", "mini-us", "licence", "--note", "from carol").exit_code == 0
+    return carol
+
+
+def pull_with_a_bare_path(root, **env):
+    """`git pull` as a GUI client or an IDE runs it: storeops and the venv not on PATH."""
+    env = {**os.environ, "PATH": "/usr/bin:/bin", **env}
+    with acting("carol"):
+        env.update({k: os.environ[k] for k in os.environ if k.startswith("GIT_")})
+        return subprocess.run(["git", "-C", str(root), "pull", "--no-rebase", "--no-edit"], capture_output=True,
+                              text=True, env={k: v for k, v in env.items() if v is not None})
+
+
+def test_a_pull_without_storeops_on_path_merges_through_the_registered_interpreter(team):
+    carol = both_add_a_note(team)
+    proc = pull_with_a_bare_path(carol)
+    assert proc.returncode == 0, proc.stderr
+    assert "not found" not in proc.stderr
+    notes = task(project(carol), "licence")["notes"]
+    assert sorted(n["text"] for n in notes) == ["from bob", "from carol"]
+
+
+def test_a_driver_whose_interpreter_is_gone_falls_back_to_conflict_markers_and_loses_nothing(team, tmp_path):
+    carol = both_add_a_note(team)
+    gone = str(tmp_path / "deleted-venv" / "bin" / "python")
+    git(carol, "config", "merge.storeops.driver", merge.driver_command(gone))
+    proc = pull_with_a_bare_path(carol)
+    assert proc.returncode != 0
+    assert "storeops cannot run here, so git merged this file line by line" in proc.stderr
+    text = (carol / "projects" / "mini-us.yaml").read_text()
+    assert "<<<<<<< ours\n" in text and "=======\n" in text and ">>>>>>> theirs\n" in text
+    assert "from bob" in text and "from carol" in text
+    assert git(carol, "status", "--porcelain", "projects/mini-us.yaml").startswith("UU ")
+
+    git(carol, "merge", "--abort")
+    checks = {c["name"]: c for c in json.loads(run_cli("-C", str(carol), "doctor", "--json").stdout)["checks"]}
+    assert checks["merge-driver"]["status"] == "fixed"
+    assert f"interpreter {gone} is missing" in checks["merge-driver"]["message"]
+    assert merge.driver_interpreter(git(carol, "config", "merge.storeops.driver").strip()) == sys.executable
+    assert pull_with_a_bare_path(carol).returncode == 0
+    assert sorted(n["text"] for n in task(project(carol), "licence")["notes"]) == ["from bob", "from carol"]
+
+
+def test_an_interpreter_without_storeops_falls_back_to_conflict_markers(team, tmp_path):
+    carol = both_add_a_note(team)
+    bare = tmp_path / "bare-venv"
+    venv.create(bare, with_pip=False)
+    git(carol, "config", "merge.storeops.driver", merge.driver_command(str(bare / "bin" / "python")))
+    proc = pull_with_a_bare_path(carol, PYTHONPATH=None)
+    assert proc.returncode != 0
+    text = (carol / "projects" / "mini-us.yaml").read_text()
+    assert "<<<<<<< ours\n" in text and "from bob" in text and "from carol" in text
+
+
+def test_doctor_replaces_a_bare_storeops_driver(stores, mini):
+    git(stores, "config", "merge.storeops.driver", "storeops merge-file %O %A %B %P")
+    finding = {c["name"]: c for c in json.loads(run_cli("-C", str(stores), "doctor", "--json").stdout)["checks"]}
+    assert finding["merge-driver"]["status"] == "fixed"
+    assert "bare storeops depends on git's PATH" in finding["merge-driver"]["message"]
+    assert merge.driver_interpreter(git(stores, "config", "merge.storeops.driver").strip()) == sys.executable
 
 
 # ---- sync ----

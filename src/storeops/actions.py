@@ -16,7 +16,8 @@ from storeops import gitcmd, yamlio
 from storeops.config import Config, Person
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import EARLIEST_YEAR, PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
-from storeops.repo import CONFIG_FILE, StoresRepo, atomic_write, atomic_write_bytes, check_id, config_text, refuse_links
+from storeops.repo import (CONFIG_FILE, WRITE_ERRORS, StoresRepo, atomic_write, atomic_write_bytes, check_id,
+                           config_text, refuse_links, write_refused)
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task
 
@@ -46,16 +47,42 @@ def commit_message(subject: str, action: str, project_id: str | None = None, bod
 
 
 @contextlib.contextmanager
-def _restoring(repo: StoresRepo, paths: list[str]):
-    """Put `paths` back as they were if anything below fails (commit refused, Ctrl-C).
+def _restoring(repo: StoresRepo, paths: list[str], made: tuple[str, ...] = ()):
+    """The write of `paths` as a transaction: finished, or put back as it was (journal.py).
 
-    If a file cannot be put back (the disk that refused the commit is full), the
-    error says so: that file holds the change without a commit.
+    Refuses up front when a path has edits the command did not make (`made`: files the
+    command itself already wrote). Records the journal, lets the caller write and commit,
+    then removes the journal. If anything below fails (commit refused, Ctrl-C), the files
+    are put back, or, if HEAD did move, the index and files are brought up to HEAD. If a
+    file cannot be put back (the disk that refused the commit is full), the error says so
+    and the journal stays: the next storeops command finishes the undo.
     """
-    saved = {p: (repo.root / p).read_bytes() if (repo.root / p).exists() else None for p in paths}
+    from storeops import journal
+
+    try:
+        tx = journal.begin(repo.root, repo.git_dir, paths, made)
+    except OSError as failure:
+        if failure.errno in WRITE_ERRORS:
+            raise write_refused(repo.root / paths[0], failure) from None  # its journal could not be written
+        raise
+    saved = {p: (repo.root / p).read_bytes() if (repo.root / p).exists() and p not in made else None for p in paths}
     try:
         yield
     except BaseException as error:
+        try:
+            head = gitcmd.run(repo.root, "rev-parse", "-q", "--verify", "HEAD", check=False).stdout.strip() or None
+        except StoreopsError:
+            head = tx.old
+        if head is not None and head != tx.old:
+            # HEAD holds the change: never "nothing was changed"; bring the index and files up to HEAD
+            try:
+                journal.recover(repo.root, repo.git_dir, wait=0, clear_locks=False)
+                note = f"the change was committed ({head[:12]}); the index and files now match it"
+            except (OSError, StoreopsError):
+                note = f"the change was committed ({head[:12]}); the next storeops command brings the index up to it"
+            if isinstance(error, StoreopsError):
+                error.hint = note
+            raise
         stuck = []
         for rel, content in saved.items():
             target = repo.root / rel
@@ -66,6 +93,10 @@ def _restoring(repo: StoresRepo, paths: list[str]):
                     atomic_write_bytes(target, content)
             except (OSError, StoreopsError) as failure:
                 stuck.append((rel, getattr(failure, "reason", None) or getattr(failure, "strerror", None) or failure))
+        if not stuck:
+            with contextlib.suppress(OSError, StoreopsError):
+                journal.recover(repo.root, repo.git_dir, wait=0, clear_locks=False)  # index entries to HEAD's
+            journal.end(tx)
         if stuck and isinstance(error, StoreopsError):
             error.hint = "; ".join(
                 f"{rel} could not be put back ({reason}): it holds the change, not committed; once the problem "
@@ -73,6 +104,8 @@ def _restoring(repo: StoresRepo, paths: list[str]):
         elif isinstance(error, StoreopsError) and error.hint is None:
             error.hint = "the files were put back: nothing was changed"
         raise
+    else:
+        journal.end(tx)
 
 
 def validate_project(project: Project, source: str) -> None:
@@ -323,14 +356,24 @@ def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
             if canonical != text:
                 changed[source] = canonical
         if changed and not check_only:
+            from storeops import journal
+
             who = actor(repo)
             refuse_links(repo.root, list(changed))
-            with _restoring(repo, list(changed)):
-                for source, canonical in changed.items():
-                    atomic_write(repo.root / source, canonical)
-                gitcmd.commit_paths(repo.root, list(changed), commit_message(
-                    f"fmt: canonical form for {len(changed)} project file(s)", "fmt",
-                    body=f"Rewritten by {who.name}."))
+            # a file with uncommitted edits (yours) is rewritten in place and left for you to commit:
+            # storeops commits only changes it made itself
+            edited = set(journal.dirty_paths(repo.root, gitcmd.run(repo.root, "rev-parse", "HEAD").stdout.strip(),
+                                             list(changed)))
+            for source in sorted(edited):
+                atomic_write(repo.root / source, changed[source])
+            clean = [source for source in changed if source not in edited]
+            if clean:
+                with _restoring(repo, clean):
+                    for source in clean:
+                        atomic_write(repo.root / source, changed[source])
+                    gitcmd.commit_paths(repo.root, clean, commit_message(
+                        f"fmt: canonical form for {len(clean)} project file(s)", "fmt",
+                        body=f"Rewritten by {who.name}."))
         return list(changed)
 
 

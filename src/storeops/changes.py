@@ -7,11 +7,11 @@ into words a team uses ("bank: submitted → done", "approved bank (finance)").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from storeops.model import Approval, Document, Note, Project, Rejection, Task
+from storeops.model import ACCOUNT_KEYS, ISOLATION_KEYS, Approval, Document, Note, Project, Rejection, Task
 
 # What a change is, named after the command that makes it on purpose; a hand
 # edit that has the same effect gets the same name.
@@ -102,6 +102,20 @@ def compare(old: Project | None, new: Project | None) -> list[Change]:
     _rejections(old, new, out)
     _archive(old, new, out)
     return out
+
+
+def created(new: Project) -> list[Change]:
+    """A project that appears in a range: its creation, then what it already holds beyond a fresh
+    `storeops new` (tasks moved on from todo, approvals, notes, documents attached, appointments, account,
+    isolation and compliance facts, rejections, archive), as changes from that fresh state."""
+    fresh = replace(
+        new, rejections=(), secrets={}, archived=None,
+        account=dict.fromkeys(ACCOUNT_KEYS[:-1]) | {"payout_bound": False}, isolation=dict.fromkeys(ISOLATION_KEYS), compliance=dict.fromkeys(new.compliance),
+        tasks=tuple(replace(task, state="todo", approvals=(), notes=(), appointment=None,
+                            documents=tuple(replace(doc, file=None, sha256=None, issued=None)
+                                            for doc in task.documents))
+                    for task in new.tasks))
+    return compare(None, new) + compare(fresh, new)
 
 
 def _project_fields(old: Project, new: Project, out: list) -> None:

@@ -8,6 +8,7 @@ by the approver, edits of archived projects, plaintext of sensitive documents.
 from __future__ import annotations
 
 from storeops import gitcmd, gitlog, history, ranges, yamlio
+from storeops.changes import compare
 from storeops.check import Problem
 from storeops.config import Config
 from storeops.errors import DataError
@@ -44,6 +45,8 @@ def check_history(repo: StoresRepo, base: str, require_signed: bool = False) -> 
         audit.ciphertexts = _age_blobs(blobs, commits)
         for commit in commits:
             for change in commit.files:
+                if commit.is_merge and audit.taken_from_a_parent(commit, change):
+                    continue  # the merge kept one side's version: that side's commits are judged on their own
                 if change.new_blob and change.new_mode == _SYMLINK:
                     problems.append(audit.symlink(commit, change))
                 elif history.is_project_path(change.path):
@@ -83,6 +86,7 @@ class _CommitAudit:
     def __init__(self, repo: StoresRepo, versions, team: Config, require_signed: bool):
         self.repo, self.versions, self.team, self.require_signed = repo, versions, team, require_signed
         self._signatures: dict[str, str | None] = {}
+        self._trees: dict[str, dict[str, str]] = {}
         self.ciphertexts: dict[str, str | None] = {}
 
     def symlink(self, commit, change) -> Problem:
@@ -101,11 +105,54 @@ class _CommitAudit:
                                                  "scan it is now in git history: drop this commit from the branch "
                                                  "(git rebase -i)", "stray")]
 
+    def taken_from_a_parent(self, commit, change) -> bool:
+        """Whether a merge's version of a file is one of its parents' versions (or absent like in one of them):
+        then the merge changed nothing there itself."""
+        mine = change.new_blob
+        if mine == change.old_blob:
+            return True
+        if history.is_project_path(change.path):
+            return any(self.versions.blob_id(f"{parent}:{change.path}") == mine for parent in commit.parents[1:])
+        return any(self._attachments(parent).get(change.path) == mine for parent in commit.parents[1:])
+
+    def _attachments(self, revision: str) -> dict[str, str]:
+        """path → blob id of every file under attachments/ at `revision` (one `git ls-tree`, no contents)."""
+        if revision not in self._trees:
+            proc = gitcmd.run(self.repo.root, "ls-tree", "-r", "-z", "--full-name", revision, "--", "attachments/",
+                              check=False)
+            entries = (line.split("\t", 1) for line in proc.stdout.split("\0") if "\t" in line)
+            self._trees[revision] = {path: meta.split()[2] for meta, path in entries}
+        return self._trees[revision]
+
     def project_file(self, commit, change) -> list[Problem]:
         new = self.versions.get(change.new_blob)
         if new is not None and not isinstance(new, Project):
             return []  # a broken version; `check` reports the file if it is still broken at HEAD
+        if commit.is_merge:
+            return self._merge_file(commit, change, new)
         old = history.readable_before(change, self.versions)
+        found = self._findings(commit, change, old, new, history.file_changes(commit, change, self.versions))
+        return [self._problem(commit, change, new, where, message, code) for where, message, code in found]
+
+    def _merge_file(self, commit, change, new) -> list[Problem]:
+        """A merge whose version differs from every parent's (a conflict resolution, an "evil merge"): judged
+        against each parent in turn; only what is wrong whichever side it is seen from is the merger's."""
+        sides = [self.versions.get(change.old_blob)]
+        sides += [self.versions.get(f"{parent}:{change.path}") for parent in commit.parents[1:]]
+        readable = [side for side in sides if side is None or isinstance(side, Project)]
+        if not readable:
+            return []  # no parent's version parses: nothing to compare with; `check` judges the file at HEAD
+        kept: dict[tuple, tuple] = {}
+        for n, old in enumerate(readable):
+            found = self._findings(commit, change, old, new, compare(old, new) if new is not None else [])
+            keys = {(where, code) for where, _message, code in found}
+            if n == 0:
+                kept = {(where, code): (where, message, code) for where, message, code in found}
+            else:
+                kept = {key: item for key, item in kept.items() if key in keys}
+        return [self._problem(commit, change, new, *item) for item in kept.values()]
+
+    def _findings(self, commit, change, old, new, items) -> list[tuple[tuple, str, str]]:
         found: list[tuple[tuple, str, str]] = []   # (document path, message, code)
         if old is not None and old.archived is not None:
             if new is None:
@@ -114,16 +161,15 @@ class _CommitAudit:
                 found.append(((), f"{old.id} is archived and read-only; reopen it in its own commit first "
                                   f"(storeops reopen {old.id})", "archived"))
         if new is not None:
-            for item in history.file_changes(commit, change, self.versions):
+            for item in items:
                 found += self._change(commit, old, new, item)
             if old is None:
                 found += self._born(commit, new)
-            if not commit.is_merge:  # a merge's changes are checked in the commits that made them
-                from storeops.check_access import project_changes
+            from storeops.check_access import project_changes
 
-                found += [(where, message, "access")
-                          for where, message in project_changes(self.team, commit.author_email, old, new)]
-        return [self._problem(commit, change, new, where, message, code) for where, message, code in found]
+            found += [(where, message, "access")
+                      for where, message in project_changes(self.team, commit.author_email, old, new)]
+        return found
 
     def _change(self, commit, old, new, item) -> list[tuple[tuple, str, str]]:
         import dataclasses

@@ -59,11 +59,13 @@ def doctor(repo: StoresRepo) -> list[Finding]:
 
 def _driver(root) -> Finding:
     current = merge.registered_driver(root)
-    if current and merge.driver_runnable(current):
-        return Finding("merge-driver", "ok", f"merge driver: {current}")
+    problem = merge.driver_problem(current)
+    if problem is None:
+        return Finding("merge-driver", "ok", f"merge driver: {merge.driver_interpreter(current)} -m storeops "
+                                             "merge-file, git's line merge if it cannot run")
     command = merge.register_driver(root)
-    was = "was missing" if current is None else f"{current.split()[0]} was not runnable"
-    return Finding("merge-driver", "fixed", f"merge driver registered ({was}): {command}")
+    return Finding("merge-driver", "fixed", f"merge driver registered ({problem}): {merge.driver_interpreter(command)} "
+                                            "-m storeops merge-file, git's line merge if it cannot run")
 
 
 def _guard(root) -> Finding:

@@ -8,7 +8,9 @@ Points on the write path, in order:
   mid-write      half of the new text is in the temp file (flushed to disk)
   before-rename  the temp file is complete, the real file not yet replaced
   before-add     the file is replaced, git has not seen it yet
-  before-commit  `git add` is done, `git commit` has not run
+  before-commit  the blobs and trees are written (or `git add` is done), no commit yet
+  before-ref     the commit exists and index.lock holds the new index; HEAD not moved (plumbing only)
+  after-ref      HEAD moved; index.lock not yet renamed over the index (plumbing only)
   after-commit   git has committed, storeops has not yet read the new HEAD
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("mid-write", "before-rename", "before-add", "before-commit", "after-commit")
+POINTS = ("mid-write", "before-rename", "before-add", "before-commit", "before-ref", "after-ref", "after-commit")
 
 
 def crash_point(point: str, flush=None) -> None:

@@ -158,24 +158,84 @@ def commit_paths(root: Path, paths: list[str], message: str, env: dict | None = 
     changes = {prefix + p: ((_file_mode(root / p), blobs[p]) if p in blobs else None) for p in paths}
     tree, before = _edit_tree(root, head, changes)
     faults.crash_point("before-commit")
-    if tree == before:  # the files are back to what HEAD holds (a hand edit undone): already recorded
-        _update_index(root, paths, env)
-        return head
-    sign = ["-S"] if run(root, "config", "--type=bool", "--get", "commit.gpgsign", check=False).stdout.strip() == "true" else []
-    cleaned = stripspace(message)
-    commit = run(root, "commit-tree", *sign, tree, "-p", head, "-F", "-", input=cleaned, env=env).stdout.strip()
-    subject = cleaned.split("\n", 1)[0]
-    moved = run(root, "update-ref", "-m", f"commit: {subject}", "HEAD", commit, head, env=env, check=False)
-    if moved.returncode != 0:
-        locked = _LOCK_EXISTS.search(moved.stderr)
-        if locked:
-            raise GitLocked(root, [Path(locked.group(1))])
-        # HEAD moved under us (a commit made by hand meanwhile): git commit builds on the new HEAD
-        return _commit_porcelain(root, paths, message, env)
-    _update_index(root, paths, env)
+    # git's own order: hold index.lock for the whole commit, build the new index in it, move HEAD from the
+    # old commit (a compare-and-swap), then rename the lock over the index. A writer killed half-way leaves
+    # the lock (and storeops's journal) behind, never an index that disagrees with HEAD unseen.
+    index = git_paths["index"]
+    lock = _take_index_lock(root, index)
+    try:
+        _stage(root, index, lock, paths, env)
+        if tree == before:  # the files are back to what HEAD holds (a hand edit undone): already recorded
+            os.replace(lock, index)
+            return head
+        sign = ["-S"] if run(root, "config", "--type=bool", "--get", "commit.gpgsign", check=False).stdout.strip() == "true" else []
+        cleaned = stripspace(message)
+        commit = run(root, "commit-tree", *sign, tree, "-p", head, "-F", "-", input=cleaned, env=env).stdout.strip()
+        subject = cleaned.split("\n", 1)[0]
+        from storeops import journal
+
+        tx = journal.active()
+        if tx is not None:
+            tx.expect(head, commit)
+        faults.crash_point("before-ref")
+        moved = run(root, "update-ref", "-m", f"commit: {subject}", "HEAD", commit, head, env=env, check=False)
+        if moved.returncode != 0:
+            _drop(lock)
+            locked = _LOCK_EXISTS.search(moved.stderr)
+            if locked:
+                raise GitLocked(root, [Path(locked.group(1))])
+            if tx is not None:
+                tx.expect(head, "")  # not this commit after all
+            # HEAD moved under us (a commit made by hand meanwhile): git commit builds on the new HEAD
+            return _commit_porcelain(root, paths, message, env)
+        faults.crash_point("after-ref")
+        os.replace(lock, index)  # releases the lock: index and HEAD agree again
+    except BaseException:
+        _drop(lock)
+        raise
     faults.crash_point("after-commit")
     run(root, "gc", "--auto", "--quiet", check=False)  # as git commit does: loose objects get packed in time
     return commit
+
+
+def _take_index_lock(root: Path, index: Path) -> Path:
+    """Create index.lock as git does (O_CREAT|O_EXCL), waiting briefly for a git command that holds it."""
+    lock = index.with_name(index.name + ".lock")
+    deadline = time.monotonic() + GIT_LOCK_WAIT_SECONDS
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            if time.monotonic() >= deadline:
+                raise GitLocked(root, [lock]) from None
+            time.sleep(0.05)
+            continue
+        except OSError as error:
+            raise EnvError(f"cannot create {_shown(root, lock)}: {os.strerror(error.errno)}",
+                           hint="free disk space or fix permissions; storeops changed nothing") from None
+        os.close(fd)
+        return lock
+
+
+def _drop(lock: Path) -> None:
+    try:
+        lock.unlink()
+    except OSError:
+        pass
+
+
+def _stage(root: Path, index: Path, lock: Path, paths: list[str], env: dict) -> None:
+    """The index with exactly these paths updated, written into the lock file (a temporary index)."""
+    try:
+        data = index.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    with open(lock, "wb") as handle:  # no fsync: git does not sync its index either (core.fsync)
+        handle.write(data)
+    proc = run(root, "update-index", "--add", "--remove", "--", *paths, env={**env, "GIT_INDEX_FILE": str(lock)},
+               check=False)
+    if proc.returncode != 0:
+        raise GitFailed(["update-index"], proc.stderr, proc.stdout)
 
 
 def _commit_porcelain(root: Path, paths: list[str], message: str, env: dict) -> str:
@@ -206,8 +266,8 @@ def _commit_porcelain(root: Path, paths: list[str], message: str, env: dict) -> 
 
 def _head_and_paths(root: Path) -> tuple[str | None, str, dict[str, Path]]:
     """HEAD's commit id (None before the first commit), where `root` is inside the work tree ("" at its
-    top, else "folder/"), and where the hooks and IN_PROGRESS files are."""
-    names = ("hooks", *IN_PROGRESS)
+    top, else "folder/"), and where the hooks, the index and IN_PROGRESS files are."""
+    names = ("hooks", "index", *IN_PROGRESS)
     args = [arg for name in names for arg in ("--git-path", name)]
     proc = run(root, "rev-parse", "--show-prefix", *args, "-q", "--verify", "HEAD^{commit}", check=False)
     lines = proc.stdout.split("\n")
@@ -331,19 +391,6 @@ def _find_entry(raw: bytes, name: bytes, id_bytes: int) -> tuple[int, int] | Non
 
 def _write_tree(root: Path, raw: bytes) -> str:
     return run(root, "hash-object", "-t", "tree", "-w", "--stdin", input=raw, text=False).stdout.decode().strip()
-
-
-def _update_index(root: Path, paths: list[str], env: dict) -> None:
-    """Stage what was just committed for these paths, as `git commit --only` does."""
-    for _attempt in range(50):
-        proc = run(root, "update-index", "--add", "--remove", "--", *paths, env=env, check=False)
-        if proc.returncode == 0:
-            return
-        if "index.lock" not in proc.stderr:
-            break
-        time.sleep(0.05)  # another git command holds the index for a moment
-    raise GitFailed(["update-index"], proc.stderr + "\nthe commit was made; run `git reset -- "
-                    + " ".join(paths) + "` to refresh the index")
 
 
 def stripspace(message: str) -> str:

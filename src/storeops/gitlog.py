@@ -276,6 +276,12 @@ class Versions:
         sha = name if name in self._parsed else self._by_name.get(name)
         return self._parsed.get(sha) if sha else None
 
+    def blob_id(self, name: str) -> str | None:
+        """The blob id REV:PATH names (None: no such file there)."""
+        if name not in self._by_name:
+            self.load([name])
+        return self._by_name.get(name)
+
     def text(self, name: str | None) -> str | None:
         """The raw text of a version (fetched again: only needed to point at a line)."""
         found = self.blobs.fetch([name]).get(name) if name else None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -269,11 +268,42 @@ def _line_merge(base: Path, ours: Path, theirs: Path, shown: str, why: str) -> l
     return [f"{shown}: cannot merge by field ({why}); merged line by line with conflict markers"]
 
 
-def driver_command() -> str:
-    """`storeops` when it is on PATH (survives upgrades), else this interpreter's module."""
-    if shutil.which("storeops"):
-        return "storeops merge-file %O %A %B %P"
-    return f"{shlex.quote(sys.executable)} -m storeops merge-file %O %A %B %P"
+# The registered command: `sh -c SCRIPT PYTHON %O %A %B %P`. It runs this storeops through the absolute
+# interpreter, so it works whatever PATH git has (a GUI client, an IDE, a venv not activated). When that
+# cannot run (the interpreter or its storeops gone: exit 127, or 1 without storeops importable), git's own
+# line merge runs instead, with conflict markers in %A and a non-zero exit, so the other side's change is
+# never silently dropped. `git merge-file CURRENT BASE OTHER` writes into CURRENT (%A) and exits with the
+# number of conflicts.
+_SCRIPT = ('"$0" -m storeops merge-file "$1" "$2" "$3" "$4"; s=$?; '
+           '[ "$s" = 0 ] && exit 0; '
+           '[ "$s" = 1 ] && "$0" -c "import storeops.merge" 2>/dev/null && exit 1; '
+           'echo "storeops: $4: {message}" >&2; '
+           'git merge-file -L "${{STOREOPS_MERGE_OURS:-ours}}" -L base -L "${{STOREOPS_MERGE_THEIRS:-theirs}}" '
+           '"$2" "$1" "$3"')
+_ARGS = ["%O", "%A", "%B", "%P"]
+
+
+def driver_command(python: str | None = None) -> str:
+    """The merge driver for git's config: this interpreter's storeops, with git's line merge as a fallback."""
+    from storeops.messages import say
+
+    python = os.path.abspath(python or sys.executable)
+    message = say("storeops cannot run here, so git merged this file line by line")
+    script = _SCRIPT.format(message=message.replace("\\", "").replace('"', "").replace("$", "").replace("`", ""))
+    return shlex.join(["sh", "-c", script, python, *_ARGS])
+
+
+def driver_interpreter(command: str) -> str | None:
+    """The interpreter a driver registered by driver_command() runs (None: not such a driver)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    before, after = _SCRIPT.format(message="\0").split("\0")
+    if (len(words) == 8 and words[:2] == ["sh", "-c"] and words[2].startswith(before) and words[2].endswith(after)
+            and words[4:] == _ARGS):
+        return words[3]
+    return None
 
 
 def registered_driver(root: Path) -> str | None:
@@ -289,12 +319,30 @@ def register_driver(root: Path) -> str:
     return command
 
 
+def driver_problem(command: str | None) -> str | None:
+    """Why a registered driver would not merge with storeops whatever PATH git has (None: it would)."""
+    if command is None:
+        return "was missing"
+    python = driver_interpreter(command)
+    if python is None:
+        try:
+            program = shlex.split(command)[0]
+        except (ValueError, IndexError):
+            program = command
+        if os.path.basename(program) == "storeops":
+            return "bare storeops depends on git's PATH and has no line-merge fallback"
+        return f"{program} is not storeops's driver with a line-merge fallback"
+    if not (os.path.isabs(python) and os.path.isfile(python) and os.access(python, os.X_OK)):
+        return f"interpreter {python} is missing"
+    if os.path.realpath(python) != os.path.realpath(sys.executable):
+        found = subprocess.run([python, "-c", "import storeops.merge"], capture_output=True)
+        if found.returncode != 0:
+            return f"interpreter {python} has no storeops"
+    return None
+
+
 def driver_runnable(command: str) -> bool:
-    try:
-        program = shlex.split(command)[0]
-    except (ValueError, IndexError):
-        return False
-    return bool(shutil.which(program)) or (os.path.isabs(program) and os.access(program, os.X_OK))
+    return driver_problem(command) is None
 
 
 def attributes_ok(root: Path) -> bool:

@@ -43,7 +43,9 @@ _KINDS: dict[str, tuple[str, Callable[[str], str]]] = {
 }
 
 _WHAT = {"none": "无", "project id": "项目 id", "document id": "资料 id", "SOP id": "SOP id", "platform (like amazon)": "平台（如 amazon）",
-         "site (like us)": "站点（如 us）", "category (like home-kitchen)": "类目（如 home-kitchen）"}
+         "site (like us)": "站点（如 us）", "category (like home-kitchen)": "类目（如 home-kitchen）",
+         "a merge": "合并", "a rebase": "变基（rebase）", "a cherry-pick": "拣选（cherry-pick）",
+         "a revert": "撤销提交（revert）", "a bisect": "二分查找（bisect）"}
 
 WORDS = {
     "error": {"en": "error: ", "zh": "错误："},

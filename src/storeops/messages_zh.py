@@ -57,6 +57,28 @@ ZH: dict[str, str] = {
     "if no git command is running here, delete it and retry: rm {paths} (storeops changed nothing)":
         "如果这里没有 git 命令在运行，删除它后重试：rm {paths}（storeops 没有做任何修改）",
     "git {op} failed: {reason}": "git {op} 失败：{reason}",
+    # ---- the write journal (journal.py) ----
+    "git is in the middle of {what} here: storeops writes nothing until it is over":
+        "git 正在进行{what}：结束之前 storeops 不写入任何内容",
+    "finish it ({finish}) or abort it ({abort}), then retry; storeops changed nothing":
+        "先完成（{finish}）或放弃（{abort}）再重试；storeops 没有做任何修改",
+    "end it ({finish}), then retry; storeops changed nothing": "先结束它（{finish}）再重试；storeops 没有做任何修改",
+    "{paths} has changes that are not committed, and storeops commits only its own changes":
+        "{paths} 有未提交的修改，而 storeops 只提交它自己做的修改",
+    "see them with `git diff -- {paths}`; commit them (git commit) or drop them (git checkout -- {paths2}), then "
+    "retry; storeops changed nothing":
+        "用 `git diff -- {paths}` 查看；提交（git commit）或丢弃（git checkout -- {paths2}）后重试；storeops 没有做任何修改",
+    "another storeops command (pid {n}) is writing to this repo": "另一个 storeops 命令（pid {n}）正在写入这个仓库",
+    "an interrupted storeops change was completed: {paths} now match the last commit":
+        "一次被中断的 storeops 修改已完成：{paths} 现在与最新提交一致",
+    "an interrupted storeops change was undone: {paths} put back as committed":
+        "一次被中断的 storeops 修改已撤销：{paths} 已恢复为已提交的内容",
+    "an interrupted storeops change was left as it is (HEAD moved since): check {paths} with git status":
+        "一次被中断的 storeops 修改保持原样（HEAD 之后已移动）：请用 git status 检查 {paths}",
+    "the change was committed ({id}); the index and files now match it": "修改已提交（{id}）；索引和文件现已与之一致",
+    "the change was committed ({id}); the next storeops command brings the index up to it":
+        "修改已提交（{id}）；下一个 storeops 命令会让索引与之一致",
+    "the files were put back: nothing was changed": "文件已恢复：没有做任何修改",
     "this stores repo has no remote to sync with": "这个 stores 仓库没有可同步的远程仓库",
     "git remote add origin URL (the team's shared repository)": "git remote add origin URL（团队共享的仓库）",
     "uncommitted changes in {list}; nothing was synced": "{list} 有未提交的修改；没有同步任何内容",
@@ -235,6 +257,25 @@ ZH: dict[str, str] = {
     "you are {person} ({what})": "你是 {person}（{what}）",
     "{email} is not in storeops.yaml: your changes will show your git name and you cannot approve":
         "{email} 不在 storeops.yaml 中：你的修改将以 git 用户名显示，且你不能审批",
+    "merge driver: {file} -m storeops merge-file, git's line merge if it cannot run":
+        "合并驱动：{file} -m storeops merge-file，无法运行时改用 git 的逐行合并",
+    "merge driver registered (was missing): {file} -m storeops merge-file, git's line merge if it cannot run":
+        "已注册合并驱动（原先没有）：{file} -m storeops merge-file，无法运行时改用 git 的逐行合并",
+    "merge driver registered (bare storeops depends on git's PATH and has no line-merge fallback): {file} -m "
+    "storeops merge-file, git's line merge if it cannot run":
+        "已重新注册合并驱动（裸命令 storeops 依赖 git 的 PATH，且无法退回逐行合并）：{file} -m storeops merge-file，"
+        "无法运行时改用 git 的逐行合并",
+    "merge driver registered ({file2} is not storeops's driver with a line-merge fallback): {file} -m storeops "
+    "merge-file, git's line merge if it cannot run":
+        "已重新注册合并驱动（{file2} 不是带逐行合并退路的 storeops 驱动）：{file} -m storeops merge-file，"
+        "无法运行时改用 git 的逐行合并",
+    "merge driver registered (interpreter {file2} is missing): {file} -m storeops merge-file, git's line merge "
+    "if it cannot run":
+        "已重新注册合并驱动（解释器 {file2} 不存在）：{file} -m storeops merge-file，无法运行时改用 git 的逐行合并",
+    "merge driver registered (interpreter {file2} has no storeops): {file} -m storeops merge-file, git's line "
+    "merge if it cannot run":
+        "已重新注册合并驱动（解释器 {file2} 里没有 storeops）：{file} -m storeops merge-file，无法运行时改用 git 的逐行合并",
+    "storeops cannot run here, so git merged this file line by line": "此处无法运行 storeops，git 已逐行合并此文件",
     "merge driver: {what}": "合并驱动：{what}",
     "merge driver registered ({what}): {what2}": "已注册合并驱动（{what}）：{what2}",
     "pre-commit guard: {what}": "pre-commit 守卫：{what}",

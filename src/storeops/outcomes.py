@@ -63,7 +63,7 @@ def reject(repo: StoresRepo, project_id: str, reason: str, *, task_id: str | Non
             changed = dataclasses.replace(changed, rejections=changed.rejections + (rejection,))
             validate_project(changed, rel)
             refuse_links(repo.root, [rel])
-            with _restoring(repo, [rel]):
+            with _restoring(repo, [rel] + ([kept] if kept else []), made=(kept,) if kept else ()):
                 repo.write_project(changed)
                 subject = f"reject {project.id}: {task.id} {old.state} → rejected ({reason})"
                 gitcmd.commit_paths(repo.root, [rel] + ([kept] if kept else []),

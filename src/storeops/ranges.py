@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storeops import gitcmd, yamlio
-from storeops.changes import Change, compare
+from storeops.changes import Change, compare, created
 from storeops.errors import DataError, UsageError
 from storeops.gitlog import NEUTRAL, PROJECTS, Blobs, FileChange, Unreadable, Versions, parse_raw
 from storeops.history import is_project_path, project_of
@@ -80,7 +80,8 @@ def diff(root: Path, base: str, head: str | None) -> list[ProjectDiff]:
             if isinstance(new, Unreadable):
                 changes = [Change("edit", f"the file does not parse: {new.message}")]
             else:
-                changes = compare(old if isinstance(old, Project) else None, new)
+                old = old if isinstance(old, Project) else None
+                changes = created(new) if old is None and isinstance(new, Project) else compare(old, new)
             if change.status == "R" and not any(c.action == "rename" for c in changes):
                 changes.insert(0, Change("rename", f"file moved {change.old_path} → {change.new_path}",
                                          field="path", old=change.old_path, new=change.new_path))

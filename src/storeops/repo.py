@@ -165,7 +165,31 @@ class StoresRepo:
 
     @classmethod
     def open(cls, start: Path) -> StoresRepo:
-        return cls(find_root(start))
+        """The stores repo at or above `start`; a write a killed storeops left half done is finished or undone
+        first (journal.py), so that no command reads or commits what it left."""
+        repo = cls(find_root(start))
+        repo.recover()
+        return repo
+
+    # ---- the write journal ----
+    recovered: list = None  # what recover() finished or undid (journal.Recovered), for the CLI to say
+
+    def recover(self) -> None:
+        from storeops import journal
+
+        try:
+            git_dir = self.git_dir
+        except EnvError:
+            return
+        if not journal.pending(git_dir) or journal.owner_alive(git_dir):
+            return  # none, or a writer at work: readers do not wait for it, writers do (in lock())
+        try:
+            with self.lock(wait=journal.LIVE_WAIT_SECONDS, check_state=False):
+                pass  # lock() recovers inside
+        except LockBusy:
+            return  # another command holds the lock: it recovers before it writes
+        except EnvError:
+            return  # a lock file of some other git command: recovery is done, the writer reports the lock
 
     # ---- paths ----
     @property
@@ -272,12 +296,15 @@ class StoresRepo:
 
     # ---- lock ----
     @contextlib.contextmanager
-    def lock(self, wait: float | None = None):
+    def lock(self, wait: float | None = None, check_state: bool = True):
         """Exclusive lock for the write path (flock: released by the kernel if we die).
 
-        Inside the lock, temp files of writers that were killed are swept, and the
-        lock files git itself leaves behind when it is killed are reported (see
-        gitcmd.wait_for_git_locks) before anything is changed.
+        Inside the lock, temp files of writers that were killed are swept, a write a killed
+        writer left half done is finished or undone (journal.py, which also clears the lock
+        files that writer left), writes are refused while git is in the middle of a merge,
+        rebase, cherry-pick, revert or bisect (`check_state`), and the lock files git itself
+        leaves behind when it is killed are reported (see gitcmd.wait_for_git_locks) before
+        anything is changed.
         """
         import fcntl
 
@@ -308,6 +335,13 @@ class StoresRepo:
                 handle.write(f"storeops pid {os.getpid()}".encode())
             self._config = None  # another writer may have changed it while we waited
             self._sweep_temp_files()
+            from storeops import journal
+
+            done = journal.recover(self.root, self.git_dir)
+            if done is not None:
+                self.recovered = [*(self.recovered or []), done]
+            if check_state:
+                journal.refuse_in_progress(self.git_dir)
             gitcmd.wait_for_git_locks(self.root, self.git_dir)
             yield
         finally:

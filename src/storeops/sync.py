@@ -31,7 +31,7 @@ def sync(repo: StoresRepo, remote: str | None = None, strategy: str = "rebase") 
     if strategy not in ("rebase", "merge"):
         raise UsageError(f"unknown strategy {strategy!r}", hint="rebase or merge")
     root = repo.root
-    with repo.lock():
+    with repo.lock(check_state=False):  # sync finishes or reports its own rebase (see _require_clean)
         registered = _ensure_driver(root)
         branch = _branch(root)
         remote, remote_branch = _upstream(root, branch, remote)

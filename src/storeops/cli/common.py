@@ -34,7 +34,27 @@ def state(ctx: typer.Context) -> State:
 def open_repo(ctx: typer.Context):
     from storeops.repo import StoresRepo
 
-    return StoresRepo.open(state(ctx).directory or Path.cwd())
+    repo = StoresRepo.open(state(ctx).directory or Path.cwd())
+    report_recovered(repo)
+    return repo
+
+
+def report_recovered(repo) -> None:
+    """Say on stderr what the write journal finished or undid of a killed writer's change (journal.py)."""
+    import sys
+
+    from storeops.messages import say
+
+    for done in repo.recovered or []:
+        paths = ", ".join(done.paths)
+        if done.action == "forward":
+            line = f"an interrupted storeops change was completed: {paths} now match the last commit"
+        elif done.action == "back":
+            line = f"an interrupted storeops change was undone: {paths} put back as committed"
+        else:
+            line = f"an interrupted storeops change was left as it is (HEAD moved since): check {paths} with git status"
+        sys.stderr.write(f"storeops: {say(line)}\n")
+    repo.recovered = []
 
 
 def user_path(ctx: typer.Context, path: Path) -> Path:
