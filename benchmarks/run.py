@@ -346,6 +346,15 @@ def run(args) -> dict:
                 lambda: runner.time(runner.storeops("remind"), repo, ok=(0, 1)).median)
         rows.append(remind_row)
 
+        # the whole static site: every page, the reports and one walk of the history
+        site_row = Row(f"site{label}", None, None, "bare parse", 3.0, note="n/a (command not built yet)")
+        if "site" in built:
+            site_row.baseline = bare_median
+            site_out = workdir / "site-out"
+            site_row.storeops, site_row.note = attempt(
+                lambda: runner.time(runner.storeops("site", "-o", str(site_out)), repo).median)
+        rows.append(site_row)
+
         if big_repo is not None:
             big_label = f" (N={BIG:,})"
             runner.log(f"reads at N={BIG:,} ...")

@@ -169,6 +169,25 @@ def test_generated_github_workflow_is_valid_and_caches_the_check_cache(stores):
     assert names.index("actions/checkout@v4") < names.index("storeops cache") < names.index("storeops check")
 
 
+def test_pages_workflow_builds_the_site_and_deploys_it_with_github_pages(stores):
+    made = run_cli("-C", str(stores), "forge", "github", "--pages", "--install", f"storeops=={__version__}")
+    assert made.exit_code == 0, made.stderr
+    workflow = assert_valid_workflow((stores / ".github/workflows/storeops-pages.yml").read_text())
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    runs = [s.get("run", "") for s in build["steps"]]
+    assert any("storeops site -o _site" in r for r in runs)
+    [upload] = [s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert upload["with"]["path"] == "_site"
+    assert deploy["needs"] == "build" and deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    assert workflow["permissions"] == {"contents": "read"}  # only the deploy job may write to Pages
+    assert "storeops-pages.yml" in git(stores, "show", "--stat", "HEAD")
+    refused = run_cli("-C", str(stores), "forge", "gitlab", "--pages", "--install", "storeops==1")
+    assert refused.exit_code == 2 and "--pages is for github only" in refused.stderr
+
+
 def test_a_broken_workflow_fails_the_schema(stores):
     # the schema check can fail: a step with both `uses` and `run` is not a step
     run_cli("-C", str(stores), "forge", "github", "--install", "storeops==1")

@@ -138,8 +138,8 @@ def test_rejections_in_chinese(history):
 
 
 def test_rejections_refuses_unknown_format(history):
-    result = cli(history, "report", "rejections", "--format", "xlsx")
-    assert result.exit_code == 2 and "--format 'xlsx' is not a format" in result.stderr
+    result = cli(history, "report", "rejections", "--format", "pdf")
+    assert result.exit_code == 2 and "--format 'pdf' is not a format" in result.stderr
 
 
 def test_no_rejections(stores, mini):

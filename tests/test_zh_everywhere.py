@@ -73,6 +73,12 @@ assign acme-lazada-my legal-rep-id alice
 advance acme-lazada-my legal-rep-id --to done
 schedule acme-amazon-de video-verification --at 2026-12-09T10:00
 person add frank --email frank@acme.example --role ops
+board --format xlsx
+status --format bogus
+site -o ../zh-site
+site -o ../zh-site --lang fr
+import ../nosuch.xlsx --sop amazon-us
+import
 """
 
 

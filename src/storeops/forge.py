@@ -72,6 +72,58 @@ jobs:
         run: storeops diff "origin/$BASE...HEAD" --format markdown >> "$GITHUB_STEP_SUMMARY"
 """
 
+GITHUB_PAGES = """\
+# Written by `storeops forge github --pages`. On every push to {branch}: build the dashboard
+# (`storeops site`: board, project pages, due, reports) and publish it with GitHub Pages.
+# The site shows project fields, tasks, people, dates, document names and rejection messages
+# (never document contents or secrets); see docs/admin.md for who can see Pages.
+# Settings > Pages > Source must be "GitHub Actions".
+name: storeops site
+
+on:
+  push:
+    branches: [{branch}]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0          # cycle time and recent changes are read from the history
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: install storeops
+        run: |
+          {install_line}
+      - name: build the site
+        run: storeops site -o _site
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: _site
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
 GITLAB_JOB = """\
 # Written by `storeops forge gitlab`. Include it from .gitlab-ci.yml:
 #   include:
@@ -166,17 +218,23 @@ def _branch(repo: StoresRepo) -> str:
     return proc.stdout.strip() or "main"
 
 
-def files_for(forge: str, repo: StoresRepo, install: str | None = None) -> dict[str, str]:
+def files_for(forge: str, repo: StoresRepo, install: str | None = None, pages: bool = False) -> dict[str, str]:
     from storeops.sop import load_library
 
     if forge not in FORGES:
         raise UsageError(f"unknown forge {forge!r}", hint="github or gitlab")
+    if pages and forge != "github":
+        raise UsageError("--pages is for github only", hint="on GitLab, publish the output of `storeops site` "
+                                                            "from a job of your own (see docs/admin.md)")
     install = install_spec.resolve(install)
     library = load_library(repo.root)
     values = {"install_line": install_spec.pip_install_line(install), "branch": _branch(repo)}
     if forge == "github":
-        return {".github/workflows/storeops.yml": GITHUB_WORKFLOW.format(**values),
-                ".github/CODEOWNERS": codeowners(repo.config, library, "github")}
+        files = {".github/workflows/storeops.yml": GITHUB_WORKFLOW.format(**values),
+                 ".github/CODEOWNERS": codeowners(repo.config, library, "github")}
+        if pages:
+            files[".github/workflows/storeops-pages.yml"] = GITHUB_PAGES.format(**values)
+        return files
     files = {".gitlab/storeops.gitlab-ci.yml": GITLAB_JOB.format(**values),
              ".gitlab/CODEOWNERS": codeowners(repo.config, library, "gitlab")}
     if not (repo.root / ".gitlab-ci.yml").exists():
@@ -184,12 +242,13 @@ def files_for(forge: str, repo: StoresRepo, install: str | None = None) -> dict[
     return files
 
 
-def write_forge(repo: StoresRepo, forge: str, force: bool = False, install: str | None = None) -> list[str]:
+def write_forge(repo: StoresRepo, forge: str, force: bool = False, install: str | None = None,
+                pages: bool = False) -> list[str]:
     """Write the forge's files and commit them; returns the paths written (unchanged ones left out)."""
     from storeops.actions import _restoring, commit_message
 
     with repo.lock():
-        files = files_for(forge, repo, install)
+        files = files_for(forge, repo, install, pages)
         changed = {}
         for rel, text in files.items():
             path: Path = repo.root / rel

@@ -120,8 +120,8 @@ def dirty_paths(root: Path, head: str | None, paths: list[str],
     dirty = []
     for rel in paths:
         target = root / rel
-        if target.is_symlink() or target.is_dir():
-            dirty.append(rel) if rel in entries else None
+        if target.is_symlink() or target.is_dir():  # storeops writes plain files only: not its own
+            dirty.append(rel)
             continue
         exists = target.is_file()
         if rel not in entries:

@@ -131,6 +131,26 @@ WORDS = {
     "to_archive": {"en": "created → archived", "zh": "创建 → 归档"},
     "waiting": {"en": "waiting", "zh": "等待中"},
     "all_platforms": {"en": "(all)", "zh": "（全部）"},
+    "days": {"en": "days", "zh": "天数"},
+    "kind": {"en": "kind", "zh": "类型"},
+    "message": {"en": "message", "zh": "内容"},
+    # storeops site
+    "site_board": {"en": "Board", "zh": "看板"},
+    "site_due": {"en": "Due in the next {n} days", "zh": "未来 {n} 天到期"},
+    "site_due_nav": {"en": "Due", "zh": "到期"},
+    "site_reports": {"en": "Reports", "zh": "报表"},
+    "site_all": {"en": "all", "zh": "全部"},
+    "site_filter": {"en": "Filter", "zh": "筛选"},
+    "site_built": {"en": "Built {date} from the stores repo; read-only.", "zh": "{date} 由 stores 仓库生成；只读。"},
+    "site_nothing_due": {"en": "Nothing due.", "zh": "没有到期事项。"},
+    "site_history": {"en": "Recent changes", "zh": "最近变更"},
+    "site_timeline": {"en": "Timeline", "zh": "时间线"},
+    "site_none": {"en": "none", "zh": "无"},
+    "site_sensitive": {"en": "sensitive: encrypted in the repo, never shown here",
+                       "zh": "敏感资料：仓库中已加密，此处不显示"},
+    "site_issued": {"en": "issued", "zh": "签发"},
+    "site_type": {"en": "type to filter", "zh": "输入以筛选"},
+    "site_projects_count": {"en": "{n} projects", "zh": "{n} 个项目"},
 }
 
 OUTCOME = {

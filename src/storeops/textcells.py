@@ -5,16 +5,24 @@ The domain's writers use these; the CLI's own tables go through render.clean.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # bidi overrides reorder what a terminal shows; non-characters are not allowed in XML
 _HIDDEN = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff")
 
 
+# what visible() changes: categories Cc (C0, DEL, C1), Cs (surrogates), Zl, Zp, and _HIDDEN; most text has none
+_CHANGED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029" + "".join(sorted(_HIDDEN)) + "]")
+
+
 def visible(text: str) -> str:
     """One line with control characters shown as \\xNN (never interpreted by a terminal or parser)."""
+    text = str(text)
+    if not _CHANGED.search(text):
+        return text
     out = []
-    for ch in str(text).replace("\r\n", "\n"):
+    for ch in text.replace("\r\n", "\n"):
         if ch == "\n":
             out.append(" ⏎ ")
         elif ch == "\t":

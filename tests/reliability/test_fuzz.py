@@ -267,6 +267,8 @@ def project_properties(stores: Path, content: bytes) -> None:
     path = stores / "projects" / "mini-us.yaml"
     source = ("projects/mini-us.yaml",)
     write(path, content)
+    # committed as a hand edit would be: storeops refuses to fold uncommitted edits into its own commit
+    git(stores, "commit", "-qam", "fuzzed", "--no-verify", "--allow-empty")
     listing = cli(stores, "status", "--json")
     detail = cli(stores, "status", "mini-us")
     advance = cli(stores, "advance", "mini-us", "licence", "--to", "blocked")
@@ -433,7 +435,7 @@ def test_valid_project_files_round_trip_through_fmt(fuzz_repo, slow):
         cli(fuzz_repo, "fmt", codes=(0,))
         assert path.read_text(encoding="utf-8") == expected  # canonical stays byte for byte; others become it
         cli(fuzz_repo, "fmt", "--check", codes=(0,))
-        if text != expected:
-            assert git(fuzz_repo, "show", "HEAD:projects/mini-us.yaml") == expected
+        # the file was a hand edit: fmt rewrites it in place and leaves the commit to its author
+        assert git(fuzz_repo, "log", "-1", "--format=%s").strip() == "fuzz base"
 
     case()

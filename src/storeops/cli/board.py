@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
 
+from storeops.cli import sheetout
 from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
 
@@ -19,6 +21,9 @@ def board(
     since: Optional[str] = SINCE_OPTION,
     as_json: bool = JSON_OPTION,
     wide: bool = WIDE_OPTION,
+    fmt: str = sheetout.FORMAT_OPTION,
+    output: Optional[Path] = sheetout.OUTPUT_OPTION,
+    excel: bool = sheetout.EXCEL_OPTION,
 ) -> None:
     """Show projects as a kanban board, one column per status.
 
@@ -29,7 +34,10 @@ def board(
       storeops board
       storeops board --platform amazon --owner alice
       storeops --lang zh board --since 2026-10-01 --json
+      storeops board --format csv --excel -o board.csv
     """
+    sheetout.check(fmt, output, sheetout.SHEET_FORMATS)
+    as_json = as_json or fmt == "json"
     from storeops import actions, filters, render, views
     from storeops.labels import status_label
     from storeops.model import STATUSES
@@ -42,7 +50,11 @@ def board(
     columns = [{"status": status, "label": status_label(status, lang),
                 "projects": [s for s in summaries if s["status"] == status]}
                for status in STATUSES if status_filter in (None, status)]
-    if as_json:
+    if fmt in ("csv", "xlsx"):
+        from storeops import sheets
+
+        sheetout.emit(ctx, sheets.board(columns, lang), fmt, output, excel)
+    elif as_json:
         render.emit_json({"today": today.isoformat(), "filters": chosen.to_dict(), "columns": columns})
     elif not summaries:
         render.message("no projects match" if any(chosen.to_dict().values()) else

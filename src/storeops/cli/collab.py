@@ -92,6 +92,8 @@ def forge(
         help="Any pip requirement CI installs storeops with (default: how this storeops was installed: "
              "storeops==VERSION from an index, storeops @ git+URL@COMMIT from git), e.g. "
              "'storeops @ git+https://github.com/ORG/storeops@COMMIT'."),
+    pages: bool = typer.Option(False, "--pages", help="github: also a workflow that builds `storeops site` on every "
+                                                      "push to main and publishes it with GitHub Pages."),
 ) -> None:
     """Write CI for pull requests and a CODEOWNERS by role.
 
@@ -104,12 +106,13 @@ def forge(
     Examples:
       storeops forge github
       storeops forge github --force --install "storeops @ git+https://github.com/acme/storeops@4f9e4e1"
+      storeops forge github --pages --install "storeops @ git+https://github.com/acme/storeops@4f9e4e1"
     """
     from storeops import install_spec, render
     from storeops.forge import write_forge
 
     spec = install_spec.resolve(install)
-    written = write_forge(open_repo(ctx), name, force, spec)
+    written = write_forge(open_repo(ctx), name, force, spec, pages)
     for path in written:
         render.out(path)
     if written:

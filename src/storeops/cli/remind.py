@@ -10,7 +10,7 @@ import typer
 
 from storeops.cli.common import language, open_repo, user_path
 
-FORMATS = ("text", "json", "markdown", "ics")
+FORMATS = ("text", "json", "markdown", "ics", "csv", "xlsx")
 GROUPS = ("person", "project")
 
 REMIND_HELP = """List what is due, for people or for cron.
@@ -31,6 +31,7 @@ Examples:
   storeops remind
   storeops remind --as-of 2026-12-07 --days 5 --format markdown
   storeops remind --format ics --output reminders.ics
+  storeops remind --days 14 --format xlsx -o due.xlsx
   storeops remind --webhook default --webhook-format feishu --fail-if-due
   storeops remind --email
 """
@@ -47,12 +48,13 @@ def remind(
              "blocked."),
     owner: Optional[str] = typer.Option(None, "--owner", metavar="PERSON", help="Only projects owned by PERSON."),
     platform: Optional[str] = typer.Option(None, "--platform", metavar="P", help="Only projects on platform P."),
-    fmt: str = typer.Option("text", "--format", metavar="FORMAT", help="text, json, markdown or ics."),
+    fmt: str = typer.Option("text", "--format", metavar="FORMAT",
+                             help="text, json, markdown, ics, csv or xlsx (xlsx needs --output)."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json (see docs/remind.md)."),
     group_by: str = typer.Option("person", "--group-by", metavar="person|project",
                                  help="Group the digest (and webhook messages) by person or by project."),
     fail_if_due: bool = typer.Option(False, "--fail-if-due", help="Exit 1 when anything is due."),
-    output: Optional[Path] = typer.Option(None, "--output", metavar="PATH",
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="PATH",
                                           help="Write to PATH instead of stdout (always written, even when empty)."),
     webhook: Optional[str] = typer.Option(
         None, "--webhook", metavar="URL",
@@ -62,6 +64,7 @@ def remind(
         None, "--webhook-format", metavar="FORMAT",
         help="slack, feishu, dingtalk or generic (default: notify.webhook_format, else generic)."),
     email: bool = typer.Option(False, "--email", help="Mail one digest to each person (SMTP from storeops.yaml / env)."),
+    excel: bool = typer.Option(False, "--excel", help="With --format csv: a byte-order mark and CRLF, as Excel expects."),
 ) -> None:
     import os
 
@@ -73,6 +76,8 @@ def remind(
     fmt = "json" if as_json else fmt
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not a format", hint="one of " + ", ".join(FORMATS))
+    if fmt == "xlsx" and output is None:
+        raise UsageError("--format xlsx needs -o FILE", hint="for example: -o reminders.xlsx")
     if group_by not in GROUPS:
         raise UsageError(f"--group-by {group_by!r}: use person or project")
     if days is not None and days < 0:
@@ -118,7 +123,13 @@ def remind(
     from storeops.remind_format import Header
 
     header = Header(team=config.team, timezone=config.timezone, as_of=as_of_date, days=window, lang=lang)
-    if output is not None:
+    if fmt in ("csv", "xlsx"):
+        from storeops import sheets
+        from storeops.cli.sheetout import emit
+
+        if output is not None or (items and url is None and smtp is None):
+            emit(ctx, sheets.reminders(items, lang), fmt, output, excel)
+    elif output is not None:
         _write(user_path(ctx, output), _render(fmt, items, header, group_by))
     elif items and url is None and smtp is None:
         text = _render(fmt, items, header, group_by).decode("utf-8")

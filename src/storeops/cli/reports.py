@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
 
+from storeops.cli import sheetout
 from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
 
 report_app = typer.Typer(help="Retrospective reports.\n\nExample: storeops report rejections --since 2026-01-01",
                          no_args_is_help=True)
 
-REJECTION_FORMATS = ("text", "json", "csv", "markdown")
+REJECTION_FORMATS = ("text", "json", "csv", "markdown", "xlsx")
 BAR_WIDTH = 30
 
 
@@ -25,9 +27,12 @@ def rejections(
     site: Optional[str] = SITE_OPTION,
     owner: Optional[str] = OWNER_OPTION,
     status_filter: Optional[str] = STATUS_OPTION,
-    fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown", help="Output format."),
+    fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown|xlsx",
+                             help="Output format; xlsx needs -o FILE."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     wide: bool = WIDE_OPTION,
+    output: Optional[Path] = sheetout.OUTPUT_OPTION,
+    excel: bool = sheetout.EXCEL_OPTION,
 ) -> None:
     """Count rejections by platform and reason code.
 
@@ -45,13 +50,18 @@ def rejections(
     from storeops.sop import load_library
 
     fmt = "json" if as_json else fmt
-    if fmt not in REJECTION_FORMATS:
-        raise UsageError(f"--format {fmt!r} is not a format", hint="one of " + ", ".join(REJECTION_FORMATS))
+    sheetout.check(fmt, output, REJECTION_FORMATS)
     chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
     lang = language(ctx, repo)
     report = reports.rejections(chosen.select(repo.load_projects()), load_library(repo.root), chosen.since)
-    if fmt == "json":
+    if fmt == "xlsx":
+        from storeops import sheets
+
+        sheetout.emit(ctx, sheets.rejections(report, lang), fmt, output, excel)
+    elif fmt == "csv" and (output is not None or excel):
+        sheetout.emit_text(ctx, reports.csv_text(report, lang), output, excel)
+    elif fmt == "json":
         render.emit_json({"filters": chosen.to_dict(), **report})
     elif fmt == "csv":
         render.out(reports.csv_text(report, lang).rstrip("\n"))
@@ -121,6 +131,9 @@ def workload(
     since: Optional[str] = SINCE_OPTION,
     as_json: bool = JSON_OPTION,
     wide: bool = WIDE_OPTION,
+    fmt: str = sheetout.FORMAT_OPTION,
+    output: Optional[Path] = sheetout.OUTPUT_OPTION,
+    excel: bool = sheetout.EXCEL_OPTION,
 ) -> None:
     """Count open, overdue and soon-due tasks per person.
 
@@ -131,14 +144,24 @@ def workload(
     Examples:
       storeops report workload
       storeops report workload --platform amazon --json
+      storeops report workload --format xlsx -o workload.xlsx
     """
     from storeops import actions, filters, render, reports
     from storeops.labels import word
+
+    sheetout.check(fmt, output, sheetout.SHEET_FORMATS)
+    as_json = as_json or fmt == "json"
 
     chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
     lang = language(ctx, repo)
     report = reports.workload(chosen.select(repo.load_projects()), repo.config, actions.today(repo.config))
+    if fmt in ("csv", "xlsx"):
+        from storeops import sheets
+
+        sheetout.emit(ctx, sheets.workload(report, lang, repo.config.policies.get("remind_days", 3)), fmt, output,
+                      excel)
+        return
     if as_json:
         render.emit_json({"filters": chosen.to_dict(), **report})
         return
@@ -178,9 +201,12 @@ def cycle_time(
     site: Optional[str] = SITE_OPTION,
     owner: Optional[str] = OWNER_OPTION,
     status_filter: Optional[str] = STATUS_OPTION,
-    fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown", help="Output format."),
+    fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown|xlsx",
+                             help="Output format; xlsx needs -o FILE."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     wide: bool = WIDE_OPTION,
+    output: Optional[Path] = sheetout.OUTPUT_OPTION,
+    excel: bool = sheetout.EXCEL_OPTION,
 ) -> None:
     """Show days per step and platform, and outcome rates.
 
@@ -200,14 +226,19 @@ def cycle_time(
     from storeops.errors import UsageError
 
     fmt = "json" if as_json else fmt
-    if fmt not in REJECTION_FORMATS:
-        raise UsageError(f"--format {fmt!r} is not a format", hint="one of " + ", ".join(REJECTION_FORMATS))
+    sheetout.check(fmt, output, REJECTION_FORMATS)
     chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
     lang = language(ctx, repo)
     projects = chosen.select(repo.load_projects())
     report = cycletime.report(projects, cycletime.trails(repo.root), repo.config.timezone, chosen.since)
-    if fmt == "json":
+    if fmt == "xlsx":
+        from storeops import sheets
+
+        sheetout.emit(ctx, sheets.cycle_time(report, lang), fmt, output, excel)
+    elif fmt == "csv" and (output is not None or excel):
+        sheetout.emit_text(ctx, reports.cycle_csv(report), output, excel)
+    elif fmt == "json":
         render.emit_json({"filters": chosen.to_dict(), **report})
     elif fmt == "csv":
         render.out(reports.cycle_csv(report).rstrip("\n"))

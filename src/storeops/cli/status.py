@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
 
+from storeops.cli import sheetout
 from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
 
@@ -22,6 +24,7 @@ Examples:
   storeops status --platform amazon --site us --since 2026-10-01
   storeops status acme-amazon-us
   storeops status acme-amazon-us video-verification --json
+  storeops status --format xlsx -o projects.xlsx
 """
 
 def status(
@@ -35,8 +38,14 @@ def status(
     since: Optional[str] = SINCE_OPTION,
     as_json: bool = JSON_OPTION,
     wide: bool = WIDE_OPTION,
+    fmt: str = sheetout.FORMAT_OPTION,
+    output: Optional[Path] = sheetout.OUTPUT_OPTION,
+    excel: bool = sheetout.EXCEL_OPTION,
 ) -> None:
     from storeops import actions, filters, render, views
+
+    sheetout.check(fmt, output, sheetout.SHEET_FORMATS)
+    as_json = as_json or fmt == "json"
 
     chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
@@ -44,7 +53,11 @@ def status(
     today = actions.today(repo.config)
     if project_id is None:
         summaries = views.summaries(repo, today, chosen)
-        if as_json:
+        if fmt in ("csv", "xlsx"):
+            from storeops import sheets
+
+            sheetout.emit(ctx, sheets.projects(summaries, lang), fmt, output, excel)
+        elif as_json:
             render.emit_json({"today": today.isoformat(), "projects": summaries})
         else:
             _table(summaries, lang)
@@ -52,7 +65,11 @@ def status(
     project = repo.load_project(project_id)
     if task_id is None:
         detail = views.project_detail(project, today)
-        if as_json:
+        if fmt in ("csv", "xlsx"):
+            from storeops import sheets
+
+            sheetout.emit(ctx, sheets.tasks(detail, lang), fmt, output, excel)
+        elif as_json:
             render.emit_json({"today": today.isoformat(), "project": detail})
         else:
             _project(detail, lang)
