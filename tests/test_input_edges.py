@@ -182,3 +182,20 @@ def test_log_in_a_shallow_clone_says_the_history_is_shallow(stores, project, tmp
     assert "shallow" in result.stderr and "git fetch --unshallow" in result.stderr
     full = run_cli("-C", str(stores), "log", project)
     assert "shallow" not in full.stderr
+
+
+def test_import_refuses_a_date_outside_the_bounds(stores, tmp_path):
+    import csv
+
+    sheet = tmp_path / "tracker.csv"
+    with sheet.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["store", "site", "owner", "start", "target", "category"])
+        writer.writerow(["Shop 1", "us", "alice", "2026-11-02", "9999-12-31", "home-kitchen"])
+        writer.writerow(["Shop 2", "us", "alice", "2026-11-02", "2027-01-15", "home\n"])
+    before = git(stores, "rev-parse", "HEAD")
+    result = run_cli("-C", str(stores), "import", str(sheet), "--sop", "amazon-us")
+    assert result.exit_code == 2, (result.stderr, result.exception)
+    assert "'9999-12-31' is outside the years 2000–2100" in result.stderr
+    assert git(stores, "rev-parse", "HEAD") == before
+    assert not any("\n" in p.name for p in stores.rglob("*"))

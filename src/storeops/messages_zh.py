@@ -170,6 +170,7 @@ ZH: dict[str, str] = {
     "category '{value}' is not an id (like home-kitchen)": "类目 '{value}' 不是 id（如 home-kitchen）",
     "id '{value}' is not a project id (lowercase letters, digits and -)": "id '{value}' 不是项目 id（小写字母、数字和 -）",
     "{what} '{value}' is not a date": "{what} '{value}' 不是日期",
+    "{what} '{value}' is outside the years {n}–{n2}": "{what} '{value}' 不在 {n}–{n2} 年之间",
     "{what} '{value}' is not a state — did you mean {alts}?": "{what} '{value}' 不是任务状态——是不是 {alts}？",
     "{what} '{value}' is not a state": "{what} '{value}' 不是任务状态",
     "project {project} is also row {n}": "项目 {project} 与第 {n} 行重复",
