@@ -330,7 +330,7 @@ def _check_stored(out: _Collector, repo: StoresRepo, doc, at: tuple, keyring) ->
     from storeops.repo import linked
 
     path = repo.root / doc.file
-    if linked(repo.root, doc.file) or not path.is_file():
+    if linked(repo.root, doc.file, _folders(repo)) or not path.is_file():
         return  # a symlink is a finding of check_tree, and never read
     data = path.read_bytes()
     if doc.file.endswith(vault.SUFFIX):
@@ -354,6 +354,13 @@ def _check_stored(out: _Collector, repo: StoresRepo, doc, at: tuple, keyring) ->
             return
     if doc.sha256 and vault.sha256(data) != doc.sha256:
         out.add(at + ("sha256",), f"{doc.file} does not match its recorded sha256 (changed outside storeops?)", "hash")
+
+
+def _folders(repo: StoresRepo) -> dict:
+    """The repo's folders known (not) to be symlinks, for this run (one StoresRepo is one command)."""
+    if not hasattr(repo, "_link_folders"):
+        repo._link_folders = {}
+    return repo._link_folders
 
 
 def _check_readers(out: _Collector, config: Config | None, readers: tuple, at: tuple) -> None:

@@ -72,8 +72,9 @@ def tree_problems(repo: StoresRepo, projects: dict) -> list[Problem]:
         if (root / top).is_symlink():
             links.add(top)
     files = listed(root)
+    folders: dict = {}
     for path, mode in files.items():
-        link = path if mode == SYMLINK_MODE else linked(root, path)
+        link = path if mode == SYMLINK_MODE else linked(root, path, folders)
         if link is not None:
             links.add(link)
     for link in sorted(links):

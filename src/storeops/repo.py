@@ -101,14 +101,23 @@ def _umask() -> int:
     return current
 
 
-def linked(root: Path, relative: str) -> str | None:
-    """The first component of `relative` (a path inside the repo) that is a symlink, as a repo path; else None."""
-    current, parts = root, []
-    for part in Path(relative).parts:
-        current = current / part
-        parts.append(part)
-        if current.is_symlink():
-            return "/".join(parts)
+def linked(root: Path, relative: str, folders: dict | None = None) -> str | None:
+    """The first component of `relative` (a path inside the repo) that is a symlink, as a repo path; else None.
+
+    `folders`: a cache of folder → linked(folder) for one run over many files (a check of every attachment).
+    """
+    parts = [p for p in str(relative).replace(os.sep, "/").split("/") if p not in ("", ".")]
+    base = os.fspath(root)
+    for i in range(len(parts)):
+        prefix = "/".join(parts[:i + 1])
+        if folders is not None and i < len(parts) - 1:
+            if prefix not in folders:
+                folders[prefix] = os.path.islink(os.path.join(base, prefix))
+            found = folders[prefix]
+        else:
+            found = os.path.islink(os.path.join(base, prefix))
+        if found:
+            return prefix
     return None
 
 
