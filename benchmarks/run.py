@@ -292,6 +292,27 @@ def bench_history(runner: Runner, repo: Path, manifest: dict, built: set[str]) -
     return rows
 
 
+INIT_BASELINE = ("git init -q {d} && cd {d} && echo team: x > storeops.yaml && git add storeops.yaml && "
+                 "git -c user.name=B -c user.email=b@example.com commit -qm init")
+
+
+def bench_init_example(runner: Runner, workdir: Path) -> Row:
+    """`init --example`, the first command a newcomer runs, against `git init` + one commit; target: under 2 s."""
+    import shutil
+
+    target = workdir / "init-example"
+
+    def fresh(_i):
+        shutil.rmtree(target, ignore_errors=True)
+
+    t = runner.rounds({"git": Case(["sh", "-c", INIT_BASELINE.format(d=target)], before=fresh),
+                       "example": Case(runner.storeops("init", "--example", str(target)), before=fresh)}, workdir)
+    fresh(0)
+    base = t["git"].median
+    return Row("init --example (~200 commits, specimen PDFs)", t["example"].median, base,
+               "git init + one commit", 2.0 / base if base else None, note="target: under 2 s")
+
+
 def run(args) -> dict:
     workdir = Path(args.workdir).resolve() if args.workdir else Path(tempfile.mkdtemp(prefix="storeops-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -308,6 +329,9 @@ def run(args) -> dict:
 
         runner.log(f"reads at N={args.projects:,} ...")
         bare_median = bench_reads(runner, repo, label, rows)
+
+        runner.log("init --example ...")
+        rows.append(bench_init_example(runner, workdir))
 
         runner.log("startup ...")
         t = runner.rounds({"typer": Case([sys.executable, "-c", "import typer"]),

@@ -53,3 +53,12 @@ def test_harness_finds_the_commands_that_exist(tmp_path):
 def test_rows_judge_ratios_against_target_and_stretch(ratio, verdict):
     row = run.Row("status", storeops=ratio, baseline=1.0, target=3.0, stretch=2.0)
     assert row.verdict == verdict
+
+
+def test_init_example_row_times_it_against_git_init_and_one_commit(tmp_path):
+    import run
+
+    row = run.bench_init_example(run.Runner(1, True, tmp_path / "pycache"), tmp_path)
+    assert row.storeops and row.baseline and row.baseline_name == "git init + one commit"
+    assert row.verdict in ("met", "MISSED")  # the harness judges it against 2 s
+    assert not (tmp_path / "init-example").exists()

@@ -56,6 +56,10 @@ CASES = [
     ("storeops -C demo new amazon-u", ["amazon-us"]),
     ("storeops -C demo log acme-tik", ["acme-tiktok-uk"]),
     ("storeops -C demo secret set acme-amazon-us pin --readers finance,ca", ["finance,carol"]),
+    ("storeops -C demo handover car", ["carol"]),
+    ("storeops -C demo handover bob --to da", ["dave"]),
+    ("storeops -C demo handover bob --to carol --project acme-tik", ["acme-tiktok-uk"]),
+    ("storeops -C demo sop templates amazon-us --copy-to x --project acme-amazon-u", ["acme-amazon-us"]),
 ]
 
 

@@ -61,5 +61,9 @@ def test_readme_tour_runs_as_written(tmp_path):
     result = subprocess.run(["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "Letter" in result.stdout or "letter" in result.stdout.lower()  # `open --stdout | head -3` printed it
+    assert "cannot decrypt" not in result.stderr and "not rekeyed" not in result.stderr
+    assert "storeops rekey --identity .git/storeops-example-keys/" in result.stderr  # `person key` on yourself
+    assert (work / "statement.pdf").read_bytes().startswith(b"%PDF")  # the old document opens with the new key
+    assert (work / "letters" / "authorization-letter.en.md").read_text().count("ACME Kitchen US") >= 1
     assert (work / "stores" / "projects" / "acme-home-us-amazon-us.yaml").is_file()
     assert (work / "stores" / ".github" / "workflows" / "storeops.yml").is_file()

@@ -123,3 +123,11 @@ def test_example_tells_you_how_to_open_its_documents(tmp_path, monkeypatch):
     monkeypatch.setenv("STOREOPS_IDENTITY", key)
     opened = run_cli("-C", str(tmp_path / "demo"), "open", "acme-amazon-us", "bank-statement", "--stdout")
     assert opened.exit_code == 0 and "SPECIMEN" in opened.stdout
+
+
+def test_example_refuses_an_existing_git_repository(tmp_path):
+    git(tmp_path, "init", "-q", str(tmp_path / "repo"))
+    result = run_cli("init", "--example", str(tmp_path / "repo"))
+    assert result.exit_code == 2 and "already a git repository" in result.stderr
+    zh = run_cli("--lang", "zh", "init", "--example", str(tmp_path / "repo"))
+    assert "已经是 git 仓库" in zh.stderr

@@ -103,3 +103,21 @@ def test_new_warns_when_nobody_can_approve_a_gate(stores, mini):
     result = run_cli("-C", str(stores), "new", "mini", "--store", "Gated", "--owner", "bob")
     assert result.exit_code == 0
     assert "nobody on the team holds the finance role, which must approve bank" in result.stderr
+
+
+def test_new_makes_a_readable_id_from_a_chinese_store_name(stores):
+    result = run_cli("-C", str(stores), "new", "shopee", "--site", "sg", "--store", "极客厨房", "--owner", "bob")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "jike-chufang-shopee-sg"
+    second = run_cli("-C", str(stores), "new", "shopee", "--site", "sg", "--store", "重庆火锅", "--owner", "bob")
+    assert second.stdout.strip() == "chongqing-huoguo-shopee-sg"  # the next Chinese-named store does not collide
+    mixed = run_cli("-C", str(stores), "new", "shopee", "--site", "sg", "--store", "ACME 深圳市极客科技", "--owner", "bob")
+    assert mixed.stdout.strip() == "acme-shenzhenshi-jike-keji-shopee-sg"
+
+
+def test_id_option_wins_over_the_chinese_name(stores):
+    result = run_cli("-C", str(stores), "new", "shopee", "--site", "sg", "--store", "极客厨房", "--owner", "bob",
+                     "--id", "geek-kitchen-sg")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "geek-kitchen-sg"
+    assert (stores / "projects" / "geek-kitchen-sg.yaml").exists()

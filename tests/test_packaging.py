@@ -58,6 +58,8 @@ def test_wheel_contains_schemas_and_sops(installed):
     assert "storeops/schemas/sop.schema.json" in names
     assert sum(1 for n in names if n.startswith("storeops/sop/") and n.endswith(".yaml")) >= 11
     assert any(n.startswith("storeops/sop/templates/") for n in names)
+    assert "storeops/examples/stores/storeops.yaml" in names
+    assert sum(1 for n in names if n.startswith("storeops/examples/stores/projects/")) == 8
 
 
 def test_installed_package_finds_its_data_outside_the_checkout(installed, tmp_path):
@@ -77,6 +79,11 @@ def test_installed_package_finds_its_data_outside_the_checkout(installed, tmp_pa
     assert made.returncode == 0, made.stderr
     checked = subprocess.run([str(env_dir / "bin" / "storeops"), "-C", str(stores), "check"], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    demo = tmp_path / "demo"  # the example comes from examples/stores, carried inside the wheel
+    built = subprocess.run([str(env_dir / "bin" / "storeops"), "init", "--example", str(demo)], capture_output=True,
+                           text=True)
+    assert built.returncode == 0, built.stderr
+    assert len(list((demo / "projects").glob("*.yaml"))) == 8
 
 
 def _pipx(work: Path) -> list[str]:

@@ -63,6 +63,18 @@ def test_task_view_shows_guide_and_document_validity(stores, mini):
     assert data["task"]["documents"][0]["valid_days"] == 30
 
 
+def test_task_view_shows_each_documents_issue_date(stores, mini, tmp_path):
+    scan = tmp_path / "statement.pdf"
+    scan.write_bytes(b"%PDF-1.4 statement")
+    attached = run_cli("-C", str(stores), "attach", mini, str(scan), "--task", "bank", "--doc", "bank-letter",
+                       "--issued", "2026-11-20", "--plain")
+    assert attached.exit_code == 0, attached.stderr
+    line = next(line for line in status(stores, mini, "bank").stdout.splitlines() if "bank-letter" in line)
+    assert "issued 2026-11-20" in line
+    zh = run_cli("--lang", "zh", "-C", str(stores), "status", mini, "bank")
+    assert "开具 2026-11-20" in zh.stdout
+
+
 def test_chinese_labels_and_titles(stores, mini):
     result = run_cli("--lang", "zh", "-C", str(stores), "status")
     assert "待提交" in result.stdout and "负责人" in result.stdout

@@ -57,6 +57,10 @@ open acme-amazon-us nosuchdoc
 secret get acme-amazon-us nosuch
 person add alice --email a@b.c
 person remove nobody
+person remove bob
+handover bob --to carol --dry-run
+handover bob --to bob
+handover erin --to carol
 person key carol --age-recipient age1notakey
 archive acme-amazon-us --outcome bogus
 reject acme-amazon-jp --reason other

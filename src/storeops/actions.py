@@ -222,11 +222,50 @@ def sop_instantiate(sop, project_id, store, owner, site, start, target, category
                        target=target, category=category, entity=entity, config=config)
 
 
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+
+def _romanized(text: str) -> str:
+    """Chinese characters as pinyin words: "ACME 极客厨房" -> "ACME jike chufang".
+
+    pypinyin knows the readings but segments only its phrase list, so runs of
+    single characters are grouped two by two (most Chinese words are two
+    characters; an odd run's first word takes three: 深圳市 -> shenzhenshi).
+    """
+    import re
+
+    if not re.search(f"[{_HAN}]", text):
+        return text
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.seg.mmseg import seg
+
+    def words(run: str) -> list[str]:
+        out: list[str] = []
+        singles: list[str] = []
+
+        def flush() -> None:
+            first = 3 if len(singles) % 2 and len(singles) > 1 else 2
+            chunks = [singles[:first]] + [singles[i:i + 2] for i in range(first, len(singles), 2)]
+            out.extend("".join(c) for c in chunks if c)
+            singles.clear()
+
+        for word in seg.cut(run):
+            if len(word) == 1:
+                singles.append(word)
+            else:
+                flush()
+                out.append(word)
+        flush()
+        return ["".join(lazy_pinyin(w, style=Style.NORMAL)) for w in out]
+
+    return re.sub(f"[{_HAN}]+", lambda m: " " + " ".join(words(m.group())) + " ", text)
+
+
 def _slug(text: str) -> str:
     import re
     import unicodedata
 
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    ascii_text = unicodedata.normalize("NFKD", _romanized(text)).encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     slug = re.sub(r"-+", "-", slug)[:60].strip("-")
     if not slug or not slug[0].isalnum():
@@ -454,7 +493,7 @@ def remove_person(repo: StoresRepo, name: str) -> list[str]:
                      if t.assignee == name and t.state not in ("done", "skipped")]
         if busy:
             raise UsageError(f"{name} still has work: {', '.join(busy[:5])}" + (" ..." if len(busy) > 5 else ""),
-                             hint="reassign it with `storeops assign` first")
+                             hint=f"move it with `storeops handover {name} --to PERSON` first")
         admins = [p for p in config.people if "admin" in p.roles and p.name != name]
         if "admin" in config.person(name).roles and not admins:
             raise UsageError(f"{name} is the last admin", hint="give someone else the admin role first")

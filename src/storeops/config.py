@@ -103,12 +103,13 @@ class Config:
     policies: dict = field(default_factory=lambda: dict(DEFAULT_POLICIES))
     version: int = 1
     notify: Notify = field(default_factory=Notify)
+    entities: tuple[dict, ...] = ()   # legal entities: {name, legal_rep, address, ...} for document templates
 
     @classmethod
     def from_dict(cls, d: Any) -> Config:
         if not isinstance(d, dict):
             raise FieldError((), "storeops.yaml is a mapping (team, timezone, language, people, policies)")
-        known = ("version", "team", "timezone", "language", "people", "policies", "notify")
+        known = ("version", "team", "timezone", "language", "people", "policies", "notify", "entities")
         for key in d:
             if key not in known:
                 raise FieldError((key,), f"unknown field; expected one of {', '.join(known)}")
@@ -140,6 +141,14 @@ class Config:
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise FieldError(("policies", key), "expected a whole number of days")
             policies[key] = value
+        entities = []
+        for i, item in enumerate(_get(d, "entities", list, (), [])):
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+                raise FieldError(("entities", i), "an entity is {name, legal_rep, address, ...}")
+            for key, value in item.items():
+                if not isinstance(value, str):
+                    raise FieldError(("entities", i, str(key)), "expected text")
+            entities.append(dict(item))
         config = cls(
             team=_get(d, "team", str, ()),
             timezone=_get(d, "timezone", str, (), "UTC"),
@@ -148,6 +157,7 @@ class Config:
             policies=policies,
             version=_get(d, "version", int, (), 1),
             notify=Notify.from_dict(d["notify"]) if d.get("notify") is not None else Notify(),
+            entities=tuple(entities),
         )
         if config.language not in LANGUAGES:
             raise FieldError(("language",), f"{config.language!r} is not one of {', '.join(LANGUAGES)}")
@@ -163,7 +173,11 @@ class Config:
             "people": [p.to_dict() for p in self.people],
             "policies": dict(self.policies),
             **({"notify": self.notify.to_dict()} if self.notify.to_dict() else {}),
+            **({"entities": [dict(e) for e in self.entities]} if self.entities else {}),
         }
+
+    def entity(self, name: str | None) -> dict | None:
+        return next((e for e in self.entities if name and e["name"] == name), None)
 
     def person(self, name: str) -> Person | None:
         return next((p for p in self.people if p.name == name), None)

@@ -1,54 +1,72 @@
-"""`storeops init --example`: a demo stores repo with a believable history.
+"""`storeops init --example`: the demo stores repo of examples/stores, with a believable history.
 
-Projects are walked through the real workflow rules (workflow.advance), one
-commit per step, by different people at different dates, so that status,
-log and remind have something true to show. Finished tasks carry their
-documents: one-page specimen PDFs, the sensitive ones encrypted to the demo
-team's own age keys, which are kept in the clone's .git folder (never
-committed) so that anyone trying the demo can open them as one of the team.
+examples/stores/ (storeops.yaml and the project files) is the one source of
+the demo: it is how the demo team's projects stand on ANCHOR. `init
+--example` moves every date by the days since, so the demo is always
+current, and plays each project from its first commit to that state through
+the real workflow rules (workflow.advance), one commit per step, by the
+people of the file at dates spread over the project's life. Finished tasks
+get their documents: one-page specimen PDFs, the sensitive ones encrypted to
+the demo team's own age keys, which are kept in the clone's .git folder
+(never committed) so that anyone trying the demo can open them as one of the
+team. The history is built in memory and written with one `git fast-import`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta, timezone
+import re
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from storeops import gitcmd, vault
+from storeops import gitcmd, vault, yamlio
 from storeops.actions import commit_message, today as team_today
 from storeops.config import Config, Person
 from storeops.documents import stored_path
 from storeops.errors import EnvError
-from storeops.initrepo import init_repo, person_name_from
-from storeops.model import Approval, Archived, Project, Rejection, Task
-from storeops.repo import StoresRepo, atomic_write_bytes
-from storeops.sop import instantiate, load_library, plan_dues
+from storeops.initrepo import initial_files, new_git_repo, person_name_from
+from storeops.model import Project, Task
+from storeops.repo import CONFIG_FILE, PROJECTS_DIR, StoresRepo, atomic_write_bytes, project_text
 from storeops.workflow import advance, dependency_order
 
-TEAM = [
-    Person("alice", "alice@acme.example", ("ops", "admin")),
-    Person("bob", "bob@acme.example", ("ops",)),
-    Person("carol", "carol@acme.example", ("finance",)),
-    Person("dave", "dave@acme.example", ("legal",)),
-    Person("erin", "erin@acme.example", ("lead",)),
-]
-
-ENTITY = "ACME Trading Co., Ltd."
+ANCHOR = date(2026, 12, 6)  # the day examples/stores describes: dates there move by (today - ANCHOR)
 
 KEYS_DIR = "storeops-example-keys"  # under .git/: the demo team's age identities
 
-# (id, sop, site, store, owner, category, days ago started, target in days, how far it got,
-#  days from today at which the open tasks were re-planned: negative means they are overdue)
-PROJECTS = [
-    ("acme-amazon-us", "amazon-us", "us", "ACME Home US", "alice", "home-kitchen", 24, 30, ("preparing", 4), -2),
-    ("acme-amazon-de", "amazon-eu", "de", "ACME Home DE", "bob", "home-kitchen", 20, 25, ("appointment", 0), 0),
-    ("acme-walmart-us", "walmart-us", "us", "ACME Outdoor", "alice", "sports-outdoors", 40, 10, ("under_review", 0), -2),
-    ("acme-shopee-sg", "shopee", "sg", "ACME Living SG", "bob", "home-living", 45, -5, ("approved", 0), -4),
-    ("acme-tiktok-uk", "tiktok-shop", "uk", "ACME Beauty UK", "alice", "cosmetics", 35, 5, ("rejected", 0), 0),
-    ("acme-lazada-my", "lazada", "my", "ACME Snacks MY", "bob", "food", 8, 40, ("preparing", 1), 1),
-    ("acme-amazon-jp", "amazon-jp", "jp", "ACME Home JP", "alice", "home-kitchen", 70, -20, ("opened", 0), None),
-    ("acme-temu-us", "temu", "us", "ACME Gadgets", "bob", "electronics", 60, -30, ("abandoned", 3), None),
-]
+_DATE_KEYS = {"start", "target", "due", "at", "issued", "appointment"}
+_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})(.*)$")
+
+
+def source_dir() -> Path:
+    """examples/stores: in the checkout, or inside the installed package."""
+    from storeops.resources import data_dir
+
+    return data_dir("examples") / "stores"
+
+
+def _shifted(value, days: int):
+    """Every date (and date-time) under the date fields of a project or config, `days` later."""
+    if isinstance(value, dict):
+        return {k: (_shift_one(v, days) if k in _DATE_KEYS else _shifted(v, days)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shifted(v, days) for v in value]
+    return value
+
+
+def _shift_one(value, days: int):
+    if isinstance(value, str) and (match := _ISO.match(value)):
+        return (date.fromisoformat(match.group(1)) + timedelta(days=days)).isoformat() + match.group(2)
+    return value
+
+
+def load_source(today: date) -> tuple[dict, list[Project]]:
+    """examples/stores as of `today`: the config's data and the projects, dates moved."""
+    root = source_dir()
+    days = (today - ANCHOR).days
+    config = yamlio.load(root / CONFIG_FILE)
+    projects = [Project.from_dict(_shifted(yamlio.load(path), days))
+                for path in sorted((root / PROJECTS_DIR).glob("*.yaml"))]
+    return config, projects
 
 
 class _Clock:
@@ -63,44 +81,68 @@ class _Clock:
         return self.moment
 
 
+@dataclasses.dataclass(frozen=True)
+class _Commit:
+    who: Person
+    when: datetime
+    message: str
+    files: dict[str, bytes]
+
+
 class _Writer:
-    def __init__(self, repo: StoresRepo, config: Config):
-        self.repo, self.config = repo, config
+    """The history, kept in memory and written at the end with one `git fast-import`."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.commits: list[_Commit] = []
 
     def commit(self, project: Project, who: str, when: datetime, subject: str, action: str,
-               files: dict[str, bytes] | None = None) -> None:
-        person = self.config.person(who)
-        stamp = when.strftime("%Y-%m-%dT%H:%M:%S+0000")
-        env = {"GIT_AUTHOR_NAME": person.name.title(), "GIT_AUTHOR_EMAIL": person.email, "GIT_AUTHOR_DATE": stamp,
-               "GIT_COMMITTER_NAME": person.name.title(), "GIT_COMMITTER_EMAIL": person.email,
-               "GIT_COMMITTER_DATE": stamp}
-        for rel, data in (files or {}).items():
-            atomic_write_bytes(self.repo.root / rel, data)
-        paths = [self.repo.write_project(project), *(files or {})]
-        gitcmd.commit_paths(self.repo.root, paths, commit_message(subject, action, project.id), env=env)
+               files: dict[str, bytes] | None = None, project_id: str | None = None) -> None:
+        changed = {f"{PROJECTS_DIR}/{project.id}.yaml": project_text(project).encode("utf-8"), **(files or {})}
+        self.commits.append(_Commit(self.config.person(who), when,
+                                    commit_message(subject, action, project_id or project.id), changed))
+
+    def stream(self):
+        """The fast-import stream, one chunk per commit (the first has no parent: a new branch)."""
+        for commit in self.commits:
+            ident = (f"{commit.who.name.title()} <{commit.who.email}> {int(commit.when.timestamp())} +0000"
+                     .encode("utf-8"))
+            message = commit.message.encode("utf-8")
+            parts = [b"commit refs/heads/main\nauthor %s\ncommitter %s\ndata %d\n%s\n"
+                     % (ident, ident, len(message), message)]
+            for rel, data in commit.files.items():
+                parts.append(b"M 100644 inline %s\ndata %d\n%s\n" % (rel.encode("utf-8"), len(data), data))
+            yield b"".join(parts)
+
+    def write(self, root: Path) -> None:
+        import subprocess
+
+        proc = subprocess.Popen(["git", "-C", str(root), "fast-import", "--quiet", "--done"],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            for chunk in self.stream():
+                proc.stdin.write(chunk)
+            proc.stdin.write(b"done\n")
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        error = proc.stderr.read().decode("utf-8", "replace")
+        if proc.wait() != 0:
+            raise EnvError(f"git fast-import failed: {error.strip().splitlines()[-1] if error.strip() else 'no reason given'}")
+        gitcmd.run(root, "reset", "--quiet", "--hard", "main")
 
 
-def _approver(config: Config, task: Task) -> str:
-    return next(p.name for p in config.holders(task.requires_approval) if p.name != task.assignee)
-
-
-def _move(w: _Writer, project: Project, task_id: str, to: str, clock: _Clock, note: str | None = None) -> Project:
+def _move(w: _Writer, project: Project, task_id: str, to: str, clock: _Clock, final: Task | None = None) -> Project:
+    """Advance a task; `final`: the example file's task, whose notes this move writes (as `--note` would)."""
     task = project.task(task_id)
     who = task.assignee or project.owner
     when = clock.step(7)
+    note = final.notes[-1].text if final is not None and final.notes else None
     changed, old, new = advance(project, task_id, to, who, when.date(), note)
+    if note is not None:
+        changed = changed.with_task(dataclasses.replace(changed.task(task_id), notes=final.notes))
     w.commit(changed, who, when, f"advance {project.id}: {task_id} {old.state} → {new.state}", "advance")
     return changed
-
-
-def _approve(w: _Writer, project: Project, task_id: str, clock: _Clock) -> Project:
-    task = project.task(task_id)
-    who = _approver(w.config, task)
-    when = clock.step(5)
-    approval = Approval(by=who, role=task.requires_approval, at=when.date(), note="checked against the originals")
-    project = project.with_task(dataclasses.replace(task, approvals=task.approvals + (approval,)))
-    w.commit(project, who, when, f"approve {project.id}: {task_id} ({task.requires_approval})", "approve")
-    return project
 
 
 def _attach(w: _Writer, project: Project, task: Task, clock: _Clock) -> Project:
@@ -113,7 +155,7 @@ def _attach(w: _Writer, project: Project, task: Task, clock: _Clock) -> Project:
             "SPECIMEN - storeops example data, not a real document",
             "",
             (doc.title or {}).get("en") or doc.id,
-            f"{ENTITY}, for {project.store}",
+            f"{project.entity or project.store}, for {project.store}",
             f"project {project.id}, task {task.id}",
             f"issued {issued.isoformat()}",
         ])
@@ -131,88 +173,78 @@ def _attach(w: _Writer, project: Project, task: Task, clock: _Clock) -> Project:
     return project
 
 
-def _finish(w: _Writer, project: Project, task: Task, clock: _Clock) -> Project:
-    if task.optional:
-        return _move(w, project, task.id, "skipped", clock, note="not needed for this store")
-    project = _move(w, project, task.id, "in_progress", clock)
-    project = _attach(w, project, project.task(task.id), clock)
-    if task.requires_approval or task.external:
-        project = _move(w, project, task.id, "submitted", clock)
-        if task.requires_approval:
-            project = _approve(w, project, task.id, clock)
-    return _move(w, project, task.id, "done", clock)
+def _blank(final: Project) -> Project:
+    """The project as `storeops new` made it: every task to do, nothing attached, approved or recorded."""
+    tasks = tuple(dataclasses.replace(
+        t, state="todo", approvals=(), notes=(), appointment=None,
+        documents=tuple(dataclasses.replace(d, file=None, issued=None, sha256=None, readers=()) for d in t.documents))
+        for t in final.tasks)
+    return dataclasses.replace(final, tasks=tasks, rejections=(), archived=None, account=_blank_account(final.account))
 
 
-def _play(w: _Writer, project: Project, plan: tuple, clock: _Clock, today: date) -> Project:
-    mode, extra = plan
-    order = dependency_order(project)
-    external = next((t for t in order if t.external), None)
-    booking = next((t for t in order if t.booking), None)
-    stop_at = {
-        "preparing": order[extra] if extra < len(order) else None,
-        "appointment": booking or external,
-        "under_review": external,
-        "rejected": external,
-        "approved": None,
-        "opened": None,
-        "abandoned": order[extra] if extra < len(order) else None,
-    }[mode]
-    for task in order:
-        if stop_at is not None and task.id == stop_at.id:
-            break
-        if mode == "approved" and task.depends_on and external and external.id in task.depends_on and task is not external:
-            break  # approved: the store is open for business but payout not bound yet
-        project = _finish(w, project, project.task(task.id), clock)
-    if mode in ("preparing", "abandoned") and stop_at is not None:
-        project = _move(w, project, stop_at.id, "in_progress", clock)
-    if mode == "appointment" and stop_at is not None:
-        project = _move(w, project, stop_at.id, "in_progress", clock)
-        task = project.task(stop_at.id)
-        from zoneinfo import ZoneInfo
+def _blank_account(account: dict) -> dict:
+    return {k: (False if isinstance(v, bool) else None) for k, v in account.items()}
 
-        local = datetime.combine(today + timedelta(days=2), datetime.min.time()).replace(
-            hour=10, tzinfo=ZoneInfo(w.config.timezone))
-        local = datetime.fromisoformat(local.isoformat())  # a fixed offset, as the file stores it
-        when = clock.step(3)
-        project = project.with_task(dataclasses.replace(task, appointment=local, due=local.date()))
-        w.commit(project, task.assignee, when, f"schedule {project.id}: {task.id} appointment {local.isoformat()}", "schedule")
-    if mode in ("under_review", "rejected") and stop_at is not None:
-        project = _move(w, project, stop_at.id, "in_progress", clock)
-        project = _move(w, project, stop_at.id, "submitted", clock)
-    if mode == "rejected" and stop_at is not None:
-        project = _move(w, project, stop_at.id, "rejected", clock)
-        sop = load_library(None).get(project.sop_id)
-        code = next((c for c in sop.rejection_codes() if c != "other"), "other")
-        when = clock.step(2)
-        rejection = Rejection(at=when.date(), task=stop_at.id, reason=code,
-                              message="We were unable to verify your identity. The person in the video call does "
-                                      "not match the identification document provided.")
+
+def _play_task(w: _Writer, project: Project, final: Task, clock: _Clock) -> Project:
+    """Walk one task from todo to its state in the example file, as its people would have."""
+    state = final.state
+    if state == "todo":
+        return project
+    if state == "skipped":
+        return _move(w, project, final.id, "skipped", clock, final)
+    project = _move(w, project, final.id, "in_progress", clock)
+    if state == "in_progress":
+        return project
+    if state == "blocked":
+        return _move(w, project, final.id, "blocked", clock, final)
+    if state == "done":
+        project = _attach(w, project, project.task(final.id), clock)
+    if state in ("submitted", "rejected") or final.requires_approval or final.external:
+        project = _move(w, project, final.id, "submitted", clock)
+    for approval in final.approvals:
+        task = project.task(final.id)
+        when = clock.step(5)
+        project = project.with_task(dataclasses.replace(task, approvals=task.approvals + (approval,)))
+        w.commit(project, approval.by, when, f"approve {project.id}: {final.id} ({approval.role})", "approve")
+    if state == "rejected":
+        project = _move(w, project, final.id, "rejected", clock)
+    elif state == "done":
+        project = _move(w, project, final.id, "done", clock)
+    return project
+
+
+def _play(w: _Writer, final: Project, now: datetime) -> None:
+    """The commits that take `final` from `storeops new` to what the example file says."""
+    start = datetime.combine(final.start, time(9), tzinfo=timezone.utc)
+    until = (datetime.combine(final.archived.at, time(12), tzinfo=timezone.utc) if final.archived else now)
+    clock = _Clock(start, min(until, now), steps=len(final.tasks) * 3)
+    project = _blank(final)
+    w.commit(project, final.owner, clock.step(0), f"new {final.id}: {final.sop} for {final.store}", "new")
+    for task in dependency_order(project):
+        project = _play_task(w, project, final.task(task.id), clock)
+    for rejection in final.rejections:
         project = dataclasses.replace(project, rejections=project.rejections + (rejection,))
-        w.commit(project, project.owner, when, f"reject {project.id}: {code}", "reject")
-    if mode in ("opened", "abandoned"):
-        when = clock.step(24)
-        outcome = "opened" if mode == "opened" else "abandoned"
-        reason = ("store live, first listings published" if outcome == "opened"
-                  else "category closed to new sellers; budget moved to TikTok Shop")
-        if outcome == "opened":
-            project = dataclasses.replace(project, account=dict(project.account, seller_id="A3EXAMPLE7JP", payout_bound=True))
-        project = dataclasses.replace(project, archived=Archived(at=when.date(), outcome=outcome, reason=reason))
-        w.commit(project, project.owner, when, f"archive {project.id}: {outcome}", "archive")
-    return project
-
-
-def _replan(w: _Writer, project: Project, sop, base: date, clock: _Clock) -> Project:
-    """Move the open tasks' due dates to follow on from `base`, as an owner does mid-project."""
-    open_ids = {t.id for t in project.tasks if t.state not in ("done", "skipped")}
-    plan = plan_dues([{"id": t.id, "duration": sop.task(t.id)["duration"],
-                       "depends_on": [d for d in t.depends_on if d in open_ids]}
-                      for t in project.tasks if t.id in open_ids], base - timedelta(days=2))
-    for task in project.tasks:
-        if task.id in plan and not task.appointment:
-            project = project.with_task(dataclasses.replace(task, due=plan[task.id]))
-    w.commit(project, project.owner, clock.step(2), f"schedule {project.id}: re-plan open tasks from {base.isoformat()}",
-             "schedule")
-    return project
+        w.commit(project, final.owner, clock.step(2), f"reject {final.id}: {rejection.reason}", "reject")
+    for task in final.tasks:
+        if task.appointment is not None:
+            project = project.with_task(dataclasses.replace(project.task(task.id), appointment=task.appointment))
+            w.commit(project, task.assignee or final.owner, clock.step(3),
+                     f"schedule {final.id}: {task.id} appointment {task.appointment.isoformat()}", "schedule")
+    if final.account != project.account:
+        project = dataclasses.replace(project, account=final.account)
+        w.commit(project, final.owner, clock.step(4), f"link {final.id}: account", "link")
+    # what the file says besides (notes, re-planned due dates), with the documents just attached
+    attached = {(t.id, d.id): d for t in project.tasks for d in t.documents}
+    last = dataclasses.replace(final, archived=None, tasks=tuple(
+        dataclasses.replace(t, documents=tuple(attached.get((t.id, d.id), d) for d in t.documents))
+        for t in final.tasks))
+    if last != project:
+        project = last
+        w.commit(project, final.owner, clock.step(2), f"schedule {final.id}: re-plan open tasks", "schedule")
+    if final.archived is not None:
+        project = dataclasses.replace(project, archived=final.archived)
+        w.commit(project, final.owner, clock.step(24), f"archive {final.id}: {final.archived.outcome}", "archive")
 
 
 def specimen_pdf(lines: list[str]) -> bytes:
@@ -258,16 +290,18 @@ class Example:
 
 
 def build_example(path: Path) -> Example:
-    """Create the demo stores repo at `path`.
+    """Create the demo stores repo at `path` from examples/stores.
 
     Everyone on the demo team gets a new age key, written to .git/storeops-example-keys/NAME.txt;
     you join the team as an admin, with your own key when you have one.
     """
     from pyrage import x25519
 
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    base = Config.from_dict(yamlio.load(source_dir() / CONFIG_FILE))
     own_key = you = None
-    identities = {p.name: x25519.Identity.generate() for p in TEAM}
-    team = [dataclasses.replace(p, age=str(identities[p.name].to_public())) for p in TEAM]
+    identities = {p.name: x25519.Identity.generate() for p in base.people}
+    team = [dataclasses.replace(p, age=str(identities[p.name].to_public())) for p in base.people]
     try:
         ident = gitcmd.identity(next(p for p in (path.resolve(), *path.resolve().parents) if p.exists()))
         name = person_name_from(ident.name, ident.email)
@@ -282,32 +316,21 @@ def build_example(path: Path) -> Example:
         you = next(p.name for p in team if p.email == ident.email)
     except Exception:  # no identity: the demo still works, you just act as a guest
         pass
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    first = now - timedelta(days=max(p[6] for p in PROJECTS) + 2)
-    stamp = first.strftime("%Y-%m-%dT%H:%M:%S+0000")
-    env = {"GIT_AUTHOR_NAME": "Alice", "GIT_AUTHOR_EMAIL": TEAM[0].email, "GIT_AUTHOR_DATE": stamp,
-           "GIT_COMMITTER_NAME": "Alice", "GIT_COMMITTER_EMAIL": TEAM[0].email, "GIT_COMMITTER_DATE": stamp}
-    config = init_repo(path, team="ACME Ops (example)", timezone="Asia/Shanghai", language="en",
-                       people=team, commit_env=env)
+    config = dataclasses.replace(base, people=tuple(team))
+    _, finals = load_source(team_today(config))
+    new_git_repo(path)
     repo = StoresRepo(path.resolve())
     keys = repo.git_dir / KEYS_DIR
     _keep_keys(keys, identities)
-    library = load_library(None)
-    writer = _Writer(repo, config)
-    today = team_today(config)
-    for pid, sop_id, site, store, owner, category, days_ago, target_in, plan, replan in PROJECTS:
-        start = today - timedelta(days=days_ago)
-        project = instantiate(library[sop_id], project_id=pid, store=store, owner=owner, site=site, start=start,
-                              target=today + timedelta(days=target_in), category=category, entity=ENTITY,
-                              config=config)
-        until = now if plan[0] not in ("opened", "abandoned") else now + timedelta(days=target_in)
-        clock = _Clock(datetime.combine(start, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=9), until,
-                       steps=len(project.tasks) * 3)
-        writer.commit(project, owner, clock.step(0), f"new {pid}: {library[sop_id].pin} for {store}", "new")
-        project = _play(writer, project, plan, clock, today)
-        if replan is not None:
-            _replan(writer, project, library[sop_id], today + timedelta(days=replan), clock)
-    return Example(projects=len(PROJECTS), keys=keys, you=you, own_key=own_key is not None)
+    writer = _Writer(config)
+    first = min(datetime.combine(p.start, time(9), tzinfo=timezone.utc) for p in finals) - timedelta(days=2)
+    writer.commits.append(_Commit(config.person(team[0].name), first,
+                                  commit_message(f"init stores repo for {config.team}", "init"), initial_files(config)))
+    # the projects closed last come last, so that the newest commits close one (as `diff HEAD~3..` shows)
+    for final in sorted(finals, key=lambda p: (p.archived is not None, p.archived.at if p.archived else p.start)):
+        _play(writer, final, now)
+    writer.write(repo.root)
+    return Example(projects=len(finals), keys=keys, you=you, own_key=own_key is not None)
 
 
 def _keep_keys(folder: Path, identities: dict) -> None:

@@ -48,6 +48,34 @@ def install_schemas(root: Path) -> list[str]:
     return written
 
 
+def initial_files(config: Config) -> dict[str, bytes]:
+    """What `init` commits in a new folder, as bytes by path (for a history built with git fast-import)."""
+    from storeops.resources import data_dir
+
+    files = {CONFIG_FILE: config_text(config).encode("utf-8"), ".gitattributes": GITATTRIBUTES.encode("utf-8")}
+    source = data_dir("schemas")
+    for schema_file in sorted(source.rglob("*.schema.json")):
+        files[f"{SCHEMA_COPY_DIR}/{schema_file.relative_to(source).as_posix()}"] = schema_file.read_bytes()
+    for folder, readme in KEEP.items():
+        files[f"{folder}/README.md"] = readme.encode("utf-8")
+    return files
+
+
+def new_git_repo(path: Path) -> None:
+    """A new, empty git repository at `path` for a history to be imported (refuses an existing repo or stores repo)."""
+    from storeops.merge import register_driver
+
+    path = path.resolve()
+    if (path / CONFIG_FILE).exists():
+        raise UsageError(f"{path} is already a stores repo ({CONFIG_FILE} exists)",
+                         hint="nothing to do; `storeops check` verifies it")
+    if (path / ".git").exists():
+        raise UsageError(f"{path} is already a git repository", hint="the example needs a new folder")
+    path.mkdir(parents=True, exist_ok=True)
+    gitcmd.run(path, "init", "--quiet", "--initial-branch=main")
+    register_driver(path)
+
+
 def init_repo(path: Path, *, team: str | None, timezone: str, language: str,
               people: list[Person] | None = None, commit_env: dict | None = None) -> Config:
     """Write storeops.yaml and the folders, make it a git repo if needed, and commit."""

@@ -71,6 +71,7 @@ WORDS = {
     "approvals": {"en": "approvals", "zh": "审批"},
     "notes": {"en": "notes", "zh": "备注"},
     "expires": {"en": "expires", "zh": "到期"},
+    "issued": {"en": "issued", "zh": "开具"},
     "expired": {"en": "EXPIRED", "zh": "已过期"},
     "missing": {"en": "missing", "zh": "未上传"},
     "rejections": {"en": "rejections", "zh": "驳回记录"},

@@ -84,6 +84,8 @@ ZH: dict[str, str] = {
     "uncommitted changes in {list}; nothing was synced": "{list} 有未提交的修改；没有同步任何内容",
     "commit them (or git stash), then run storeops sync again": "先提交（或 git stash），再运行 storeops sync",
     "{path} is already a stores repo (storeops.yaml exists)": "{path} 已经是 stores 仓库（storeops.yaml 已存在）",
+    "{path} is already a git repository": "{path} 已经是 git 仓库",
+    "the example needs a new folder": "示例需要一个新的文件夹",
     "nothing to do; `storeops check` verifies it": "无需操作；可用 `storeops check` 检查它",
     "nothing to do; use `storeops check` to verify it": "无需操作；可用 `storeops check` 检查它",
     "--language '{value}' is not one of {list}": "--language '{value}' 不是 {list} 之一",
@@ -206,7 +208,26 @@ ZH: dict[str, str] = {
     "{person} is already on the team": "{person} 已在团队中",
     "{email} already belongs to {person}": "{email} 已属于 {person}",
     "{person} still has work: {list}": "{person} 仍有任务：{list}",
-    "reassign it with `storeops assign` first": "请先用 `storeops assign` 转交",
+    "copied {n} template(s) to {file}, filled from {project}": "已复制 {n} 个模板到 {file}，并用 {project} 的资料填写",
+    "{template}: not filled: {list} (marked [[MISSING: ...]])": "{template}：未填写：{list}（已标记为 [[MISSING: ...]]）",
+    "add them to the entities: entry {value} in storeops.yaml": "请在 storeops.yaml 的 entities: 中 {value} 一项补充这些字段",
+    "describe {value} under entities: in storeops.yaml (name, legal_rep, address, ...)":
+        "请在 storeops.yaml 的 entities: 下描述 {value}（name、legal_rep、address 等）",
+    "{project} names no entity: add `entity:` to its file, then describe it under entities: in storeops.yaml":
+        "{project} 未写明主体：请在项目文件中加上 `entity:`，再在 storeops.yaml 的 entities: 下描述它",
+    "--project fills copies: it needs --copy-to DIR": "--project 用于填写复制出的模板：需要同时给出 --copy-to DIR",
+    "move it with `storeops handover {person} --to PERSON` first": "请先用 `storeops handover {person} --to PERSON` 转交",
+    "{person} cannot hand over to themselves": "{person} 不能转交给自己",
+    "name someone else with --to": "请用 --to 指定另一个人",
+    "archived projects are kept as history": "已归档的项目作为历史保留，不转交",
+    "{person} has nothing to hand over": "{person} 没有需要转交的项目或任务",
+    "{project}: owner {person} → {person2}": "{project}：负责人 {person} → {person2}",
+    "{project}: {task} needs a {role} approval from someone other than {person} (cross-review)":
+        "{project}：{task} 需要 {person} 以外持有 {role} 角色的人审批（交叉审核）",
+    "dry run: {n} project(s) and {n2} task(s) would move; nothing changed":
+        "试运行：将转交 {n} 个项目和 {n2} 个任务；未作任何更改",
+    "handed over {n} project(s) and {n2} task(s) to {person} in one commit":
+        "已在一次提交中把 {n} 个项目和 {n2} 个任务转交给 {person}",
     "{person} is the last admin": "{person} 是最后一个管理员",
     "give someone else the admin role first": "请先把 admin 角色给其他人",
     # ---- projects and tasks ----
@@ -257,6 +278,10 @@ ZH: dict[str, str] = {
     "{task} has no document '{doc}'": "{task} 没有资料 '{doc}'",
     "pass --task T to add it to a task": "用 --task T 把它加到某个任务",
     "{path}: no such file": "{path}：文件不存在",
+    "{path}: no such identity file": "{path}：身份文件不存在",
+    "{path}: a folder without identity files (*.txt)": "{path}：文件夹中没有身份文件（*.txt）",
+    "next: storeops rekey --identity {file} (your new key cannot open what was encrypted to the old one: rekey with both)":
+        "下一步：storeops rekey --identity {file}（新密钥打不开用旧密钥加密的内容：请同时用新旧两把密钥重新加密）",
     "{path} is a folder; attach one file at a time": "{path} 是文件夹；请一次附加一个文件",
     "{doc} is marked sensitive; it is always stored encrypted": "{doc} 标记为敏感资料，总是加密保存",
     "drop --plain": "去掉 --plain",

@@ -340,11 +340,44 @@ def public_keys(identities: list) -> list[str]:
     return [str(i.to_public()) for i in identities if hasattr(i, "to_public")]
 
 
-class Keyring:
-    """The identities of this user, loaded once and only when first needed."""
+def identity_of(recipient: str, candidates: list[Path]) -> Path | None:
+    """The first of `candidates` (files, or folders of *.txt) holding the identity of an age `recipient`."""
+    for candidate in candidates:
+        try:
+            files = identity_files(candidate)
+        except EnvError:
+            continue
+        for path in files:
+            try:
+                if recipient in public_keys(load_identities(path)):
+                    return path
+            except EnvError:
+                continue
+    return None
 
-    def __init__(self, path: Path | None = None):
+
+def identity_files(path: Path) -> list[Path]:
+    """An identity file, or every *.txt identity file in a folder (a folder of old keys)."""
+    if path.is_dir():
+        found = sorted(p for p in path.glob("*.txt") if p.is_file())
+        if not found:
+            raise EnvError(f"{path}: a folder without identity files (*.txt)")
+        return found
+    if not path.is_file():
+        raise EnvError(f"{path}: no such identity file")
+    return [path]
+
+
+class Keyring:
+    """The identities of this user, loaded once and only when first needed.
+
+    `extra` are more identity files (or folders of them) to try besides the
+    usual one, e.g. the old key and the new one while rekeying.
+    """
+
+    def __init__(self, path: Path | None = None, extra: tuple[Path, ...] | list[Path] = ()):
         self._path = path
+        self._extra = [f for p in extra for f in identity_files(Path(p).expanduser())]
         self._identities: list | None = None
         self._error: EnvError | None = None
 
@@ -354,7 +387,15 @@ class Keyring:
             raise self._error
         if self._identities is None:
             try:
-                self._identities = load_identities(self._path)
+                found: list = []
+                try:
+                    found += load_identities(self._path)
+                except EnvError:
+                    if not self._extra or (self._path is None and os.environ.get("STOREOPS_IDENTITY")):
+                        raise
+                for path in self._extra:
+                    found += load_identities(path)
+                self._identities = found
             except EnvError as error:
                 self._error = error
                 raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -51,8 +52,12 @@ def init(
         built = build_example(target)
         _install_hook(target)
         render.message(f"example stores repo with {built.projects} projects in {target}")
-        render.message(f"try: storeops -C {example} status")
-        opening = f"storeops -C {example} open acme-amazon-us bank-statement -o statement.pdf"
+        # paths after -C are read from the repo (like git -C): both are written as seen from here
+        here = Path.cwd()
+        repo_arg = _shell_path(os.path.relpath(target, here))
+        out_arg = _shell_path(os.path.relpath(here / "statement.pdf", target))
+        render.message(f"try: storeops -C {repo_arg} status")
+        opening = f"storeops -C {repo_arg} open acme-amazon-us bank-statement -o {out_arg}"
         if built.own_key:
             render.message(f"you joined its team with your own age key: {opening}", "dim")
         elif built.you is not None:
@@ -94,6 +99,12 @@ def _install_hook(root: Path) -> None:
         why = "already exists and is not storeops's" if status == "kept" else "is shared with other repositories"
         render.warn(f"{path} {why}: the guard against committing plaintext documents is not installed "
                     "(add `storeops hook pre-commit` to it; see docs/vault.md)")
+
+
+def _shell_path(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path)
 
 
 ORDER = 10

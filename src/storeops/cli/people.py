@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from storeops.cli.common import WIDE_OPTION, JSON_OPTION, language, open_repo
+from storeops.cli.common import WIDE_OPTION, JSON_OPTION, complete_person, complete_project, language, open_repo
 
 person_app = typer.Typer(help="Manage the team: people, their emails and roles.\n\nExample: storeops person list",
                          no_args_is_help=True)
@@ -79,9 +79,38 @@ def key(
     from storeops import actions, render
 
     key_text = _one_key(age_recipient, ssh_key, required=True)
-    person, old = actions.set_person_key(open_repo(ctx), name, key_text)
+    repo = open_repo(ctx)
+    me = actions.actor(repo).person
+    person, old = actions.set_person_key(repo, name, key_text)
     render.message(f"{'replaced' if old else 'set'} {person.name}'s key")
-    render.message("next: storeops rekey (re-encrypts existing documents and secrets to the new key)", "dim")
+    if old and me is not None and me.name == person.name:
+        where = _old_identity(ctx, repo, old)
+        render.message(f"next: storeops rekey --identity {where or 'OLD-IDENTITY-FILE'} (your new key cannot open "
+                       "what was encrypted to the old one: rekey with both)", "dim")
+    else:
+        render.message("next: storeops rekey (re-encrypts existing documents and secrets to the new key)", "dim")
+
+
+def _old_identity(ctx: typer.Context, repo, recipient: str) -> str | None:
+    """Where the identity of your replaced key is, as a path to type here: the usual places and the demo's keys."""
+    import os
+    from pathlib import Path
+
+    from storeops import vault
+    from storeops.cli.common import state
+
+    places = [vault.default_identity_path(), repo.root / ".git" / "storeops-example-keys"]
+    if os.environ.get("STOREOPS_IDENTITY"):
+        places.insert(0, Path(os.environ["STOREOPS_IDENTITY"]).expanduser())
+    found = vault.identity_of(recipient.strip(), places) if recipient.strip().startswith("age1") else None
+    if found is None:
+        return None
+    if state(ctx).directory is None:
+        try:
+            return str(found.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            pass
+    return str(found.resolve())
 
 
 @person_app.command("list")
@@ -112,7 +141,8 @@ def list_people(ctx: typer.Context, as_json: bool = JSON_OPTION, wide: bool = WI
 def remove(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME")) -> None:
     """Remove a person from the team.
 
-    Refused while they own projects or hold open tasks.
+    Refused while they own projects or hold open tasks: move those with
+    `storeops handover NAME --to PERSON` first.
 
     Example:
       storeops person remove dave
@@ -127,8 +157,53 @@ def remove(ctx: typer.Context, name: str = typer.Argument(..., metavar="NAME")) 
         render.message(f"next: storeops rekey (until then {name} can still decrypt documents at HEAD)", "dim")
 
 
+def handover(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="PERSON", autocompletion=complete_person,
+                               help="Who is leaving or moving team."),
+    to: str = typer.Option(..., "--to", metavar="PERSON", autocompletion=complete_person,
+                           help="Who takes over their projects and tasks."),
+    projects: List[str] = typer.Option([], "--project", metavar="ID", autocompletion=complete_project,
+                                       help="Only this project; repeat for several (default: all)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would move; change nothing."),
+) -> None:
+    """Give all of a person's open work to someone else.
+
+    Active projects PERSON owns get a new owner and their tasks that are not
+    done or skipped a new assignee; archived projects stay as history. Gated
+    tasks the new assignee cannot approve themselves are named.
+
+    Examples:
+      storeops handover bob --to carol --dry-run
+      storeops handover bob --to carol --project acme-amazon-us
+    """
+    from storeops import render
+    from storeops.handover import handover as move_all
+
+    moves = move_all(open_repo(ctx), name, to, projects or None, dry_run)
+    if not moves:
+        render.message(f"{name} has nothing to hand over")
+        return
+    for move in moves:
+        if move.task is None:
+            render.message(f"{move.project}: owner {name} → {to}")
+        else:
+            render.message(f"{move.project}: {move.task} {name} → {to}")
+    for move in moves:
+        if move.role_clash:
+            render.warn(f"{move.project}: {move.task} needs a {move.role_clash} approval from someone other than "
+                        f"{to} (cross-review)")
+    owned = sum(1 for m in moves if m.task is None)
+    if dry_run:
+        render.message(f"dry run: {owned} project(s) and {len(moves) - owned} task(s) would move; nothing changed",
+                       "dim")
+    else:
+        render.message(f"handed over {owned} project(s) and {len(moves) - owned} task(s) to {to} in one commit", "dim")
+
+
 ORDER = 90
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(person_app, name="person")
+    app.command("handover")(handover)

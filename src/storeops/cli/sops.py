@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import WIDE_OPTION, JSON_OPTION, language, state, user_path
+from storeops.cli.common import WIDE_OPTION, JSON_OPTION, complete_project, language, open_repo, state, user_path
 
 sop_app = typer.Typer(help="Browse SOP templates: built-in plus your team's sop/ folder.\n\nExample: storeops sop list",
                       no_args_is_help=True)
@@ -98,18 +98,30 @@ def templates(
     ctx: typer.Context,
     sop_id: str = typer.Argument(..., metavar="SOP_ID"),
     copy_to: Optional[Path] = typer.Option(None, "--copy-to", metavar="DIR", help="Copy the template files into DIR."),
+    project_id: Optional[str] = typer.Option(None, "--project", metavar="PROJECT", autocompletion=complete_project,
+                                             help="Fill the copies' {{placeholders}} from this project and storeops.yaml."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List or copy the document templates an SOP uses.
 
-    Example:
+    With --project the copies are filled in: store, platform, site, entity,
+    date from the project; legal representative, address and the rest from
+    the entity's entry under `entities:` in storeops.yaml. What is not known
+    is left as [[MISSING: name]].
+
+    Examples:
       storeops sop templates amazon-us --copy-to ./letters
+      storeops sop templates amazon-us --copy-to ./letters --project acme-amazon-us
     """
     import shutil
 
     from storeops import render
+    from storeops.errors import UsageError
     from storeops.sop import get_sop, template_names, templates_dir
 
+    if project_id is not None and copy_to is None:
+        raise UsageError("--project fills copies: it needs --copy-to DIR",
+                         hint=f"storeops sop templates {sop_id} --copy-to ./letters --project {project_id}")
     library, root = _library(ctx)
     sop = get_sop(library, sop_id)
     names = template_names(sop)
@@ -120,6 +132,9 @@ def templates(
         found.append((name, source))
     if copy_to is not None:
         copy_to = user_path(ctx, copy_to)
+        if project_id is not None:
+            _fill_copies(ctx, project_id, found, copy_to)
+            return
         copy_to.mkdir(parents=True, exist_ok=True)
         for name, source in found:
             shutil.copyfile(source, copy_to / name)
@@ -130,6 +145,32 @@ def templates(
         return
     for name, source in found:
         render.out(f"{name}\t{source}")
+
+
+def _fill_copies(ctx, project_id: str, found: list[tuple[str, Path]], copy_to: Path) -> None:
+    from storeops import render
+    from storeops.actions import today
+    from storeops.letters import fill, values
+    from storeops.repo import atomic_write
+
+    repo = open_repo(ctx)
+    project = repo.load_project(project_id)
+    known = values(project, repo.config, today(repo.config))
+    filled = [(name, *fill(source.read_text(encoding="utf-8"), known)) for name, source in found]
+    copy_to.mkdir(parents=True, exist_ok=True)
+    for name, text, _ in filled:
+        atomic_write(copy_to / name, text)
+    render.message(f"copied {len(found)} template(s) to {copy_to}, filled from {project.id}")
+    gaps = [(name, missing) for name, _, missing in filled if missing]
+    for name, missing in gaps:
+        render.warn(f"{name}: not filled: {', '.join(missing)} (marked [[MISSING: ...]])")
+    if gaps:
+        if project.entity and repo.config.entity(project.entity):
+            render.hint(f"add them to the entities: entry {project.entity!r} in storeops.yaml")
+        elif project.entity:
+            render.hint(f"describe {project.entity!r} under entities: in storeops.yaml (name, legal_rep, address, ...)")
+        else:
+            render.hint(f"{project.id} names no entity: add `entity:` to its file, then describe it under entities: in storeops.yaml")
 
 
 @sop_app.command("copy")

@@ -212,11 +212,11 @@ def _task(project, t: dict, lang: str) -> None:
         render.out(word("documents", lang) + ":")
         for doc in t["documents"]:
             state = doc["file"] or word("missing", lang)
-            validity = ""
+            validity = f"  {word('issued', lang)} {doc['issued']}" if doc["issued"] else ""
             if doc["expires"]:
-                validity = f"  {word('expired', lang) if doc['expired'] else word('expires', lang)} {doc['expires']}"
+                validity += f"  {word('expired', lang) if doc['expired'] else word('expires', lang)} {doc['expires']}"
             elif doc["valid_days"]:
-                validity = "  " + say(f"(valid {doc['valid_days']} days from issue)", lang)
+                validity += "  " + say(f"(valid {doc['valid_days']} days from issue)", lang)
             lock = " 🔒" if doc["sensitive"] else ""
             render.out(f"  {doc['id']}{lock}: {render.clean(state)}{validity}")
     for a in t["approvals"]:

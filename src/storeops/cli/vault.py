@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -157,23 +157,29 @@ def _write_private(output: Path, data: bytes, force: bool) -> None:
 def rekey(
     ctx: typer.Context,
     dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would be re-encrypted, to whom."),
+    identity: List[Path] = typer.Option([], "--identity", "-i", metavar="PATH",
+                                        help="Another identity file (or folder of them) to decrypt with, "
+                                             "e.g. your old key; repeat for several."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Re-encrypt every attachment and secret to today's readers.
 
     All in one commit. Run it after people, keys or roles change: roles are resolved to today's
     holders and people who left are dropped, so they cannot decrypt anything
-    at HEAD. You need an identity that can open every item; what you cannot
+    at HEAD. You need identities that can open every item (after replacing
+    your key: the old one and the new one, `--identity OLD`); what they cannot
     open is listed (exit 3) for one of its readers to rekey.
 
     Examples:
       storeops rekey --dry-run
-      storeops rekey
+      storeops rekey --identity ~/old-identity.txt
     """
-    from storeops import render
+    from storeops import render, vault
     from storeops.rekey import rekey as rekey_all
 
-    report = rekey_all(open_repo(ctx), dry_run=dry_run, progress=_progress if render.fancy(sys.stderr) else None)
+    keyring = vault.Keyring(extra=[user_path(ctx, p) for p in identity]) if identity else None
+    report = rekey_all(open_repo(ctx), dry_run=dry_run, progress=_progress if render.fancy(sys.stderr) else None,
+                       keyring=keyring)
     if as_json:
         render.emit_json({"dry_run": dry_run, "commit": report.commit,
                           "rekeyed": [{"item": label, "readers": list(people)} for label, people in report.rekeyed],
