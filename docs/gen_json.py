@@ -66,17 +66,23 @@ def shape(values: list, depth: int = 0):
     return parts[0] if len(parts) == 1 else tuple(parts)  # a tuple is a union
 
 
-def render(node, indent: int = 0) -> str:
+# the example repo has no broken file: the shape of `problems` is written down here (see loading.py)
+PROBLEMS = {"path": "str", "line": ("int", "null"), "col": ("int", "null"), "message": "str"}
+CHECK_PROBLEMS = {**PROBLEMS, "code": "str"}  # check's findings also say which rule found them
+
+
+def render(node, indent: int = 0, problems: dict = PROBLEMS) -> str:
     pad = "  " * indent
     if isinstance(node, dict):
         if not node:
             return "{}"
-        inner = [f'{pad}  "{k}": {render(v, indent + 1)}' for k, v in node.items()]
+        inner = [f'{pad}  "{k}": {render([problems] if k == "problems" and v == [] else v, indent + 1, problems)}'
+                 for k, v in node.items()]
         return "{\n" + ",\n".join(inner) + f"\n{pad}}}"
     if isinstance(node, tuple):
-        return " | ".join(render(n, indent) for n in node)
+        return " | ".join(render(n, indent, problems) for n in node)
     if isinstance(node, list):
-        return "[" + render(node[0], indent) + "]" if node else "[]"
+        return "[" + render(node[0], indent, problems) + "]" if node else "[]"
     return str(node)
 
 
@@ -119,11 +125,19 @@ def page() -> str:
             "Errors are not JSON: a command that fails prints nothing on stdout, one `error: ...` line (and maybe a",
             "`hint: ...` line) on stderr, and exits 2 (bad input) or 3 (environment). Check the exit code first.",
             "",
+            "A broken project file does not stop the readers (`status`, `board`, `timeline`, `remind`, `report`,",
+            "`isolation`): they skip it, show every other project, and list what they skipped in a top-level",
+            "`problems` list beside the normal result, one entry per file: `path` (as in the repo), `line` and",
+            "`col` (1-based, `null` when unknown) and `message` (`start: '2026-12-33' is not a calendar date`).",
+            "It is `[]` when every file was read. The exit status is then 1 (findings), with the JSON complete on",
+            "stdout; `storeops check` shows every problem of every file.",
+            "",
             "This page is generated from real runs on the example repo (`python docs/gen_json.py`).",
             "",
         ]
         for args, what in COMMANDS:
-            lines += [f"## `storeops {' '.join(args)} --json`", "", what, "", "```", render(shape([_run(demo, args, env)])),
+            lines += [f"## `storeops {' '.join(args)} --json`", "", what, "", "```",
+                      render(shape([_run(demo, args, env)]), problems=CHECK_PROBLEMS if args == ["check"] else PROBLEMS),
                       "```", ""]
     return "\n".join(lines)
 

@@ -86,6 +86,19 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
 
 
+def snapshot_of_this_checkout(tmp_path: Path) -> tuple[Path, str]:
+    """This checkout's files committed in a fresh repository (as a forge serves them): (folder, commit SHA)."""
+    import shutil
+
+    source = tmp_path / "storeops-src"
+    shutil.copytree(Path(__file__).resolve().parent.parent, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", "build", "dist"))
+    git(source, "init", "-q")
+    git(source, "add", "-A")
+    git(source, "commit", "-qm", "snapshot")
+    return source, git(source, "rev-parse", "HEAD").strip()
+
+
 @pytest.fixture
 def project(stores) -> str:
     """An amazon-us project owned by alice, started 2026-11-02."""

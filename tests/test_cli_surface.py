@@ -71,10 +71,10 @@ def test_usage_error_exits_2():
 
 def test_debug_shows_the_traceback_for_data_errors(stores):
     (stores / "projects" / "broken.yaml").write_text("id: [\n")
-    plain = run_subprocess("status", cwd=stores)
+    plain = run_subprocess("status", "broken", cwd=stores)  # the list skips it; asked for by name it is an error
     assert plain.returncode == 2 and "Traceback" not in plain.stderr
     assert plain.stderr.startswith("error: projects/broken.yaml:")
-    debug = run_subprocess("--debug", "status", cwd=stores)
+    debug = run_subprocess("--debug", "status", "broken", cwd=stores)
     assert "Traceback" in debug.stderr
 
 

@@ -155,17 +155,9 @@ def test_installed_from_a_wheel_file_ci_cannot_repeat_it(installed, stores, tmp_
 @pytest.mark.slow
 def test_installed_from_git_ci_pins_the_url_and_commit(stores, tmp_path):
     """pip installs from a git URL (rewritten to a local snapshot by git's insteadOf: no network for git)."""
-    import shutil
+    from conftest import snapshot_of_this_checkout
 
-    from conftest import git
-
-    source = tmp_path / "src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info",
-                                                                 ".pytest_cache", "build", "dist"))
-    git(source, "init", "-q")
-    git(source, "add", "-A")
-    git(source, "commit", "-qm", "snapshot")
-    sha = git(source, "rev-parse", "HEAD").strip()
+    source, sha = snapshot_of_this_checkout(tmp_path)
     url = "https://git.example.invalid/acme/storeops"
     gitconfig = tmp_path / "gitconfig"
     gitconfig.write_text(f'[url "file://{source}"]\n\tinsteadOf = {url}\n')

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import git, run_cli
+from conftest import git, run_cli, snapshot_of_this_checkout
 
 from storeops import yamlio
 
@@ -186,13 +186,7 @@ def test_documented_pre_commit_rev_is_a_commit_of_this_repository():
 def test_this_checkout_as_a_pre_commit_repository(stores, project, tmp_path):
     """As a team uses it: repo = storeops's repository at a commit SHA; pre-commit builds its own venv."""
     env = env_for(tmp_path)
-    source = tmp_path / "storeops-src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info",
-                                                                 ".pytest_cache", "build", "dist"))
-    git(source, "init", "-q")
-    git(source, "add", "-A")
-    git(source, "commit", "-qm", "snapshot")
-    sha = git(source, "rev-parse", "HEAD").strip()
+    source, sha = snapshot_of_this_checkout(tmp_path)
     (stores / ".pre-commit-config.yaml").write_text(
         f"repos:\n- repo: file://{source}\n  rev: {sha}\n  hooks:\n  - id: storeops-check\n  - id: storeops-fmt\n")
     git(stores, "add", ".pre-commit-config.yaml")

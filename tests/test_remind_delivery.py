@@ -312,7 +312,7 @@ def test_cron_example_in_the_team_timezone(stores):
     assert cron_line.split(" && ")[-1].split()[0].startswith("/")
     # 06:00 in Shanghai is 22:00 UTC the day before: Monday-Friday become Sunday-Thursday
     assert '    - cron: "0 22 * * 0-4"   # 06:00 Asia/Shanghai; GitHub runs schedules in UTC' in lines
-    assert "          fetch-depth: 0   # inactivity and follow-up reminders read each project's last commit" in lines
+    assert "          fetch-depth: 0          # inactivity and follow-up reminders read each project's last commit" in lines
     assert "          STOREOPS_WEBHOOK_SECRET: ${{ secrets.STOREOPS_WEBHOOK_SECRET }}" in lines
 
 
@@ -329,3 +329,41 @@ def test_cron_example_workflow_is_valid_yaml(stores):
 def test_cron_example_rejects_a_bad_time(stores):
     result = run_cli("-C", str(stores), "cron-example", "--at", "25:00")
     assert result.exit_code == 2 and "--at '25:00' is not a time" in result.stderr
+
+
+# ---- a broken project file: the team still hears, and hears about it ----
+
+def _break_one(root) -> None:
+    (root / "projects" / "zz-broken.yaml").write_text("id: zz-broken\nstart: 2026-12-33\n")
+
+
+def test_a_broken_file_gets_a_chat_message_of_its_own_first(shop):
+    _break_one(shop)
+    with webhook_server([(200, "ok")]) as (url, hook):
+        result = remind(shop, *AS_OF, "--webhook", url)
+    assert result.exit_code == 1 and "projects/zz-broken.yaml" in result.stderr
+    assert [body["group"] for body in hook.bodies] == [None, "bob", "dave"]
+    first = hook.bodies[0]
+    assert first["text"].startswith("1 project file cannot be read: projects/zz-broken.yaml")
+    assert first["problems"][0]["path"] == "projects/zz-broken.yaml"
+
+
+def test_a_broken_file_is_posted_even_on_a_quiet_day(shop):
+    _break_one(shop)
+    with webhook_server([(200, "ok")]) as (url, hook):
+        result = remind(shop, "--as-of", "2026-10-25", "--webhook", url)
+    assert result.exit_code == 1
+    assert [body["group"] for body in hook.bodies] == [None]
+
+
+def test_every_digest_mail_names_the_broken_file_and_the_admins_get_it_anyway(shop):
+    _break_one(shop)
+    with smtp_server() as (port, mailbox):
+        _notify(shop, f"notify:\n  smtp:\n    host: 127.0.0.1\n    port: {port}\n"
+                      "    from: storeops@example.com\n    starttls: false\n")
+        result = remind(shop, *AS_OF, "--email")
+    assert result.exit_code == 1
+    letters = {r[0]: message for _, r, message in _messages(mailbox)}
+    assert set(letters) == {"bob@example.com", "dave@example.com", "alice@example.com"}
+    for message in letters.values():
+        assert "1 project file cannot be read: projects/zz-broken.yaml" in message.get_content()

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from storeops import gitcmd, yamlio
+from storeops import gitcmd, loading, yamlio
+from storeops.gitcmd import commit_message  # noqa: F401 (re-exported: writers import it from here)
 from storeops.config import Config, Person
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import EARLIEST_YEAR, PERSON_RE, ROLES, Approval, FieldError, Project, parse_date, parse_datetime
@@ -41,9 +42,6 @@ def today(config: Config) -> date:
     return datetime.now(ZoneInfo(config.timezone)).date()
 
 
-def commit_message(subject: str, action: str, project_id: str | None = None, body: str | None = None) -> str:
-    trailers = ([f"Storeops-Project: {project_id}"] if project_id else []) + [f"Storeops-Action: {action}"]
-    return subject + "\n\n" + (body.strip() + "\n\n" if body else "") + "\n".join(trailers) + "\n"
 
 
 @contextlib.contextmanager
@@ -383,14 +381,21 @@ def _local_datetime(value: str, timezone: str) -> datetime:
 
 # ---- formatting ----
 
-def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
-    """Rewrite project files into canonical form; returns the files that were (or would be) changed."""
+def fmt(repo: StoresRepo, check_only: bool) -> tuple[list[str], list]:
+    """Rewrite project files into canonical form; returns the files that were (or would be) changed, and
+    the problems.Problem of each file left alone because it does not load (it is fixed by hand first)."""
+    from storeops.problems import Problem
     from storeops.repo import project_text
 
     with (contextlib.nullcontext() if check_only else repo.lock()):
         changed: dict[str, str] = {}
+        problems = []
         for pid in repo.project_ids():
-            project, text, source = repo.load_project_and_text(pid)
+            try:
+                project, text, source = repo.load_project_and_text(pid)
+            except DataError as error:
+                problems.append(Problem.from_error(error, repo.rel(repo.project_path(pid))))
+                continue
             canonical = project_text(project)
             if canonical != text:
                 changed[source] = canonical
@@ -413,7 +418,7 @@ def fmt(repo: StoresRepo, check_only: bool) -> list[str]:
                     gitcmd.commit_paths(repo.root, clean, commit_message(
                         f"fmt: canonical form for {len(clean)} project file(s)", "fmt",
                         body=f"Rewritten by {who.name}."))
-        return list(changed)
+        return list(changed), problems
 
 
 # ---- people ----
@@ -484,7 +489,7 @@ def remove_person(repo: StoresRepo, name: str) -> list[str]:
         actor(repo)
         require_person(config, name)
         busy = []
-        for project in repo.load_projects():
+        for project in loading.all_projects(repo):
             if project.archived is not None:
                 continue
             if project.owner == name:

@@ -34,7 +34,7 @@ from pathlib import Path
 FORMAT = "storeops-cache-2"
 # one file each, so that `status` reads only the small one
 SECTIONS = ("summary", "project", "findings")
-#   summary:  views.summary_seed of the project (plain data)
+#   summary:  summary.summary_seed of the project (plain data)
 #   project:  the pickled Project
 #   findings: check.content_findings (what check finds from the bytes alone)
 
@@ -149,39 +149,3 @@ def load_project(pickled):
         return pickle.loads(pickled)
     except Exception:
         return None
-
-
-def read_projects(repo, want: str) -> list:
-    """Every project of `repo` in id order: Project records (want="project") or summary seeds ("summary").
-
-    Errors are those of repo.load_project: a file that does not parse raises
-    its DataError, whether or not a cache is there.
-    """
-    from storeops import yamlio
-    from storeops.repo import check_id
-    from storeops.views import summary_seed
-
-    store = ProjectCache.open(repo.cache_dir_root)
-    out = []
-    try:
-        folder = repo.projects_dir
-        prefix = repo.rel(folder) + "/"
-        for pid in repo.project_ids():
-            name = f"{check_id(pid)}.yaml"
-            path, source = folder / name, prefix + name  # repo.project_path and repo.rel, without the Path work
-            raw = yamlio.read_raw(path, source)
-            key = blob_id(raw)
-            stored = store.get(key, want)
-            value = load_project(stored) if want == "project" else (stored if isinstance(stored, dict) else None)
-            if value is None:
-                project = repo.project_from_text(pid, yamlio.decode(raw, source), source)
-                value = project if want == "project" else summary_seed(project)
-                store.put(key, want, dump_project(project) if want == "project" else value)
-            elif (value.id if want == "project" else value["id"]) != pid:
-                repo.load_project(pid)  # the same bytes under another name: raises the id mismatch, with its line
-            out.append(value)
-    except BaseException:
-        store.save()  # keep what was read before the broken file
-        raise
-    store.save(prune=True)
-    return out

@@ -1,6 +1,11 @@
 """`storeops check`: every problem in a stores repo, collected, never raised.
 
-Each rule returns Problem records; the CLI prints them as file:line:col.
+Each rule returns Problem records; the CLI prints them as file:line:col, sorted by
+file and line like a compiler. Every stage runs on every file (YAML, schema,
+fields and dates, people, SOP rules, isolation, attachments): a field that is
+wrong is reported, set aside (see `lenient_project`) and the later stages run
+on the rest, so one run shows every problem. Only a file that is not YAML at
+all stops there.
 """
 
 from __future__ import annotations
@@ -34,10 +39,14 @@ class Problem:
 
 
 class _Collector:
-    """Problems of one file; `text` may be a function that reads it (lines are only looked up on errors)."""
+    """Problems of one file; `text` may be a function that reads it (lines are only looked up on errors).
 
-    def __init__(self, source: str, text):
-        self.source, self._text, self.items = source, text, []
+    `reported`: document paths already reported by an earlier stage; findings at or under them are not
+    repeated (an owner that is not a valid name is not also "not a person on the team").
+    """
+
+    def __init__(self, source: str, text, reported: tuple = ()):
+        self.source, self._text, self.items, self.reported = source, text, [], reported
 
     @property
     def text(self) -> str | None:
@@ -46,6 +55,8 @@ class _Collector:
         return self._text
 
     def add(self, doc_path: tuple, message: str, code: str) -> None:
+        if any(doc_path[:len(seen)] == seen for seen in self.reported):
+            return
         where = yamlio.locate(self.text, doc_path) if self.text else None
         line, col = where or (None, None)
         dotted = FieldError(doc_path, message).dotted
@@ -86,16 +97,21 @@ def check_config(repo: StoresRepo) -> tuple[list[Problem], Config | None]:
     if text is None:
         return [data], None
     out = _Collector(CONFIG_FILE, text)
+    reported = []
     for doc_path, message in schema.errors("config", data):
         out.add(doc_path, message, "schema")
-    try:
-        config = Config.from_dict(data)
-    except FieldError as error:
-        if not out.items:
+        reported.append(tuple(doc_path))
+    # every broken field, not only the first
+    config, errors, _ = _lenient(Config.from_dict, data)
+    for error in errors:
+        if not any(tuple(error.path)[:len(seen)] == seen for seen in reported):
             out.add(error.path, error.message, "config")
-        return out.items, None
-    _check_people(out, config)
-    return out.items, config
+            reported.append(tuple(error.path))
+    # a team read around its broken fields would blame every project for a person set aside: no people checks
+    usable = config if not out.items else None
+    if usable is not None:
+        _check_people(out, usable)
+    return out.items, usable
 
 
 def _check_people(out: _Collector, config: Config) -> None:
@@ -125,21 +141,32 @@ def check_sop_file(path: Path, source: str) -> list[Problem]:
     text, data = _parse(path, source)
     if text is None:
         return [data]
+    reported = []
     out = _Collector(source, text)
     for doc_path, message in schema.errors("sop", data):
         out.add(doc_path, message, "schema")
-    if out.items:
-        return out.items
-    ids = [t["id"] for t in data["tasks"]]
-    for i, task in enumerate(data["tasks"]):
-        for j, dep in enumerate(task.get("depends_on", [])):
-            if dep not in ids:
+        reported.append(tuple(doc_path))
+    out.reported = tuple(reported)
+    # the SOP's own rules run on what is well-formed: tasks that are mappings with an id, lists that are lists
+    tasks = data.get("tasks") if isinstance(data.get("tasks"), list) else []
+    tasks = [(i, t) for i, t in enumerate(tasks) if isinstance(t, dict) and isinstance(t.get("id"), str)]
+    ids = [t["id"] for _, t in tasks]
+
+    def listed(task: dict, key: str) -> list:
+        value = task.get(key, [])
+        return value if isinstance(value, list) else []
+
+    for i, task in tasks:
+        for j, dep in enumerate(listed(task, "depends_on")):
+            if isinstance(dep, str) and dep not in ids:
                 out.add(("tasks", i, "depends_on", j), f"depends on unknown task {dep!r}", "sop")
-        for k, doc in enumerate(task.get("documents", [])):
-            template = doc.get("template")
-            if template and not (path.parent / "templates" / template).is_file() and not _builtin_template(template):
+        for k, doc in enumerate(listed(task, "documents")):
+            template = doc.get("template") if isinstance(doc, dict) else None
+            if (isinstance(template, str) and template and not (path.parent / "templates" / template).is_file()
+                    and not _builtin_template(template)):
                 out.add(("tasks", i, "documents", k, "template"), f"template {template!r} not found in sop/templates/", "sop")
-    cycle = dependency_cycle(_Deps(t["id"], tuple(t.get("depends_on", []))) for t in data["tasks"])
+    cycle = dependency_cycle(_Deps(t["id"], tuple(d for d in listed(t, "depends_on") if isinstance(d, str)))
+                             for _, t in tasks)
     if cycle:
         out.add(("tasks",), "tasks depend on each other in a circle: " + " → ".join(cycle), "sop")
     return out.items
@@ -173,32 +200,33 @@ def check_project_file(repo: StoresRepo, path: Path, config: Config | None, libr
         return [_from_data_error(error, "yaml")]
     key = blob_id(raw)
     findings = store.get(key, "findings") if store is not None else None
-    if not (isinstance(findings, tuple) and len(findings) == 3):
+    if not (isinstance(findings, tuple) and len(findings) == 4):
         findings = None
     project = load_project(store.get(key, "project")) if findings is not None and not findings[0] else None
-    if findings is None or (not findings[0] and project is None):  # not validated yet (or a damaged entry)
-        from storeops.views import summary_seed
+    if findings is None or project is None:  # not validated yet, a damaged entry, or a broken file (never cached)
+        from storeops.summary import summary_seed
 
         project, findings = content_findings(raw, source)
         if store is not None:
             store.put(key, "findings", findings)
-            if project is not None:
+            if project is not None and not findings[0]:  # only a file that loads: the readers trust this entry
                 store.put(key, "project", dump_project(project))
                 store.put(key, "summary", summary_seed(project))
-    early, platform, canonical = findings
-    if early:
-        return [Problem(source, *item) for item in early]
+    early, platform, canonical, reported = findings
+    found = [Problem(source, *item) for item in early]
+    if project is None:  # not YAML, or nothing left to check the later stages on
+        return found
     text = _Text(raw, source)
-    out = _Collector(source, text)
+    out = _Collector(source, text, reported)
     if path.name != f"{project.id}.yaml":
         out.add(("id",), f"id {project.id!r} does not match the file name {path.name}", "project")
-    elif parsed is not None:
+    elif parsed is not None and not any(seen[:1] == ("id",) for seen in reported):
         parsed[project.id] = (project, text)
     out.items += [Problem(source, *item) for item in platform]
     _check_rules(out, repo, project, config, library, keyring)
     if not canonical:
         out.items.append(Problem(source, None, None, "not in canonical form (run `storeops fmt`)", "fmt"))
-    return out.items
+    return found + out.items
 
 
 class _Text:
@@ -214,33 +242,117 @@ class _Text:
 
 
 def content_findings(raw: bytes, source: str) -> tuple[Project | None, tuple]:
-    """What depends on a project file's bytes alone: (project or None, (early, platform, canonical)).
+    """What depends on a project file's bytes alone: (project or None, (early, platform, canonical, reported)).
 
-    `early`: problems that stop the check of this file (YAML, schema, fields);
-    `platform`: the platform schema's problems; `canonical`: written as fmt
-    would. Problems are (line, col, message, code): the same bytes under
-    another name have the same findings.
+    `early`: the problems that make the file unreadable for the other commands (YAML, schema, fields,
+    dates), all of them; `platform`: the platform schema's problems; `canonical`: written as fmt would;
+    `reported`: the document paths of the early problems, which the later stages do not report again.
+    The project is None only when the file is not a YAML mapping (or cannot be built even with its
+    broken fields set aside); with early problems it is the lenient one (see `lenient_project`), for the
+    later stages only. Problems are (line, col, message, code): the same bytes under another name have
+    the same findings.
     """
     try:
         text = yamlio.decode(raw, source)
     except DataError as error:
-        return None, ((_bare(_from_data_error(error, "yaml")),), (), True)
+        return None, ((_bare(_from_data_error(error, "yaml")),), (), True, ())
     data = _mapping(text, source)
     if isinstance(data, Problem):
-        return None, ((_bare(data),), (), True)
+        return None, ((_bare(data),), (), True, ())
     out = _Collector(source, text)
+    reported = []
     for doc_path, message in schema.errors("project", data):
         out.add(doc_path, message, "schema")
-    if out.items:
-        return None, (tuple(map(_bare, out.items)), (), True)
-    try:
-        project = Project.from_dict(data)
-    except FieldError as error:
-        out.add(error.path, error.message, "project")
-        return None, (tuple(map(_bare, out.items)), (), True)
+        reported.append(tuple(doc_path))
+    project, errors, repaired = lenient_project(data)
+    for error in errors:
+        if not any(tuple(error.path)[:len(seen)] == seen for seen in reported):  # the schema said it already
+            out.add(error.path, error.message, "project")
+            reported.append(tuple(error.path))
+    reported += [p for p in repaired if p not in reported]
+    early = tuple(map(_bare, out.items))
+    out.items = []
+    if project is None:
+        return None, (early, (), True, tuple(reported))
+    out.reported = tuple(reported)
     for doc_path, message in schema.errors(f"platforms/{project.platform}", data):
         out.add(doc_path, message, "platform")
-    return project, ((), tuple(map(_bare, out.items)), project_text(project) == text)
+        reported.append(tuple(doc_path))  # the SOP's rule on the same field would say it again
+    canonical = bool(early) or project_text(project) == text  # a broken file is fixed first, formatted after
+    return project, (early, tuple(map(_bare, out.items)), canonical, tuple(reported))
+
+
+# what a required field that is broken is replaced with, so that the later stages can run on the rest
+# (a task whose state is broken counts as done: its dependents are not blamed for it)
+_PLACEHOLDERS = {"start": "2000-01-01", "state": "done", "at": "2000-01-01", "outcome": "abandoned",
+                 "timezone": "UTC", "language": "en"}
+MAX_REPAIRS = 200
+
+
+def lenient_project(data: dict) -> tuple[Project | None, list[FieldError], list[tuple]]:
+    """The project with every field that does not load set aside: (project or None, the errors, their paths).
+
+    Project.from_dict stops at the first broken field; this records it, takes the value out of a copy
+    (or, where the field is required, puts a placeholder in) and tries again, so that every broken field
+    is found and the rules can still run on the rest. The project is for `check` only: never written,
+    never cached, never shown.
+    """
+    return _lenient(Project.from_dict, data)
+
+
+def _lenient(build, data: dict):
+    """`build(data)` with each field that raises FieldError set aside in turn (see lenient_project)."""
+    import copy
+
+    work = copy.deepcopy(data)
+    errors: list[FieldError] = []
+    tries: dict[tuple, int] = {}
+    for _ in range(MAX_REPAIRS):
+        try:
+            return build(work), errors, list(tries)
+        except FieldError as error:
+            path = tuple(error.path)
+            if path not in tries:
+                errors.append(error)
+            tries[path] = tries.get(path, 0) + 1
+            # taken out, then a placeholder where it is required: a third failure at one place ends it
+            if tries[path] > 2 or not _set_aside(work, path, error.message, len(tries)):
+                return None, errors, list(tries)
+    return None, errors, list(tries)
+
+
+def _set_aside(data, path: tuple, message: str, n: int) -> bool:
+    """Take the value at `path` out of `data` (a placeholder when it is required); False when it cannot be."""
+    if not path:
+        return False
+    parent = data
+    for step in path[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    leaf = path[-1]
+    if isinstance(parent, list):
+        if isinstance(leaf, int) and 0 <= leaf < len(parent):
+            parent.pop(leaf)
+            return True
+        return False
+    if not isinstance(parent, dict):
+        return False
+    if message != "is required" and leaf in parent:
+        del parent[leaf]
+        return True
+    if leaf == "id":
+        parent[leaf] = f"unreadable-{n}"
+    elif leaf in _PLACEHOLDERS:
+        parent[leaf] = _PLACEHOLDERS[leaf]
+    elif leaf in ("sop", "platform", "site", "store", "owner", "by", "role", "reason", "title", "team"):
+        parent[leaf] = "unknown"
+    elif len(path) > 1:  # no stand-in for this field: set aside what holds it (a person without a name)
+        return _set_aside(data, path[:-1], "", n)
+    else:
+        return False
+    return True
 
 
 def _bare(problem: Problem) -> tuple:
@@ -396,7 +508,9 @@ def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None)
     from storeops.check_tree import tree_problems
 
     problems += tree_problems(repo, {pid: project for pid, (project, _text) in parsed.items()})
-    return problems + isolation_problems(repo, parsed, compare_all=bool(paths))
+    problems += isolation_problems(repo, parsed, compare_all=bool(paths))
+    # like a compiler: by file, then line and column (the order each stage found them in breaks ties)
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.col or 0))
 
 
 def isolation_problems(repo: StoresRepo, parsed: dict, compare_all: bool) -> list[Problem]:

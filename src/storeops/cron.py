@@ -45,10 +45,12 @@ def _executable() -> str:
 def example(at_text: str, tz_name: str, webhook_format: str, root: Path | None, on: date | None = None,
             install: str | None = None) -> str:
     """`install`: the pip requirement CI installs storeops with (default: how this storeops was installed)."""
-    from storeops import install_spec
+    from storeops import forge, install_spec
 
     at = parse_time(at_text)
-    install_line = install_spec.pip_install_line(install_spec.resolve(install))
+    steps = forge.github_steps(install_spec.pip_install_line(install_spec.resolve(install)),
+                               "inactivity and follow-up reminders read each project's last commit",
+                               "storeops cron-example")
     minute, hour, weekdays = utc_schedule(at, tz_name, on or date.today())
     folder = shlex.quote(str(root)) if root else "/path/to/stores"
     signed = webhook_format in ("feishu", "dingtalk")
@@ -79,25 +81,7 @@ jobs:
   remind:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0   # inactivity and follow-up reminders read each project's last commit
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      # how the storeops that printed this was installed (`storeops cron-example --install SPEC` to change it)
-      - name: install storeops
-        run: |
-          {install_line}
-      # parsed files, kept by content (see `storeops forge github`)
-      - name: storeops cache
-        uses: actions/cache@v4
-        with:
-          path: .git/storeops/cache
-          key: storeops-${{{{ runner.os }}}}-${{{{ github.sha }}}}
-          restore-keys: |
-            storeops-${{{{ runner.os }}}}-
-      - run: {command}
+{steps}      - run: {command}
         env:
           STOREOPS_WEBHOOK_URL: ${{{{ secrets.STOREOPS_WEBHOOK_URL }}}}{secret_line}
 """

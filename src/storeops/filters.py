@@ -31,7 +31,7 @@ class ProjectFilter:
         return self._accepts(project.platform, project.site, project.owner, closed, lambda: project_status(project))
 
     def accepts_summary(self, seed: dict) -> bool:
-        """accepts() for a views.summary_seed (what the cache keeps for `status` and `board`)."""
+        """accepts() for a summary.summary_seed (what the cache keeps for `status` and `board`)."""
         archived = seed["archived"]
         closed = date.fromisoformat(archived["at"]) if archived is not None else None
         return self._accepts(seed["platform"], seed["site"], seed["owner"], closed, lambda: seed["status"])

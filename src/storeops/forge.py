@@ -36,27 +36,7 @@ jobs:
   check:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0          # check --base walks the pull request's commits
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      # how CI gets storeops: how the storeops that wrote this file was installed
-      # (`storeops forge github --force --install SPEC` to change it)
-      - name: install storeops
-        run: |
-          {install_line}
-      # parsed and checked files, kept by content (git blob id): any earlier run's cache is a
-      # valid warm start. GitHub scopes caches by branch: a pull request's is not main's.
-      - name: storeops cache
-        uses: actions/cache@v4
-        with:
-          path: .git/storeops/cache
-          key: storeops-${{{{ runner.os }}}}-${{{{ github.sha }}}}
-          restore-keys: |
-            storeops-${{{{ runner.os }}}}-
-      - run: storeops check
+{steps}      - run: storeops check
       - name: storeops check --base (every commit of the pull request)
         if: github.event_name == 'pull_request'
         env:
@@ -96,16 +76,7 @@ jobs:
   build:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0          # cycle time and recent changes are read from the history
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - name: install storeops
-        run: |
-          {install_line}
-      - name: build the site
+{steps}      - name: build the site
         run: storeops site -o _site
       - uses: actions/upload-pages-artifact@v3
         with:
@@ -178,6 +149,36 @@ OWNERS_HEAD = """\
 """
 
 
+def github_steps(install_line: str, why_history: str, change: str, cache: bool = True) -> str:
+    """The steps every generated GitHub workflow starts with: the whole history, Python, storeops, its cache."""
+    steps = f"""\
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0          # {why_history}
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      # how CI gets storeops: how the storeops that wrote this file was installed
+      # (`{change} --install SPEC` to change it)
+      - name: install storeops
+        run: |
+          {install_line}
+"""
+    if cache:
+        steps += """\
+      # parsed and checked files, kept by content (git blob id): any earlier run's cache is a
+      # valid warm start. GitHub scopes caches by branch: a pull request's is not main's.
+      - name: storeops cache
+        uses: actions/cache@v4
+        with:
+          path: .git/storeops/cache
+          key: storeops-${{ runner.os }}-${{ github.sha }}
+          restore-keys: |
+            storeops-${{ runner.os }}-
+"""
+    return steps
+
+
 def owner(role: str, forge: str) -> str:
     return f"@your-org/team-{role}" if forge == "github" else f"@your-group/team-{role}"
 
@@ -230,10 +231,13 @@ def files_for(forge: str, repo: StoresRepo, install: str | None = None, pages: b
     library = load_library(repo.root)
     values = {"install_line": install_spec.pip_install_line(install), "branch": _branch(repo)}
     if forge == "github":
-        files = {".github/workflows/storeops.yml": GITHUB_WORKFLOW.format(**values),
+        line, change = values["install_line"], "storeops forge github --force"
+        check = github_steps(line, "check --base walks the pull request's commits", change)
+        files = {".github/workflows/storeops.yml": GITHUB_WORKFLOW.format(steps=check, **values),
                  ".github/CODEOWNERS": codeowners(repo.config, library, "github")}
         if pages:
-            files[".github/workflows/storeops-pages.yml"] = GITHUB_PAGES.format(**values)
+            build = github_steps(line, "cycle time and recent changes are read from the history", change, cache=False)
+            files[".github/workflows/storeops-pages.yml"] = GITHUB_PAGES.format(steps=build, **values)
         return files
     files = {".gitlab/storeops.gitlab-ci.yml": GITLAB_JOB.format(**values),
              ".gitlab/CODEOWNERS": codeowners(repo.config, library, "gitlab")}

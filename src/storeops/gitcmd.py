@@ -17,6 +17,10 @@ from pathlib import Path
 from storeops import faults
 from storeops.errors import EnvError
 
+# Set by journal.begin while a write is journalled: called with (old, new) just before HEAD moves from old
+# to new (new "" when it did not move after all). A hook, so that gitcmd need not import the journal.
+before_ref_move = None
+
 # how long a write waits for a lock file of another git process (an editor's
 # background `git status`, say) to go away before calling it stale
 GIT_LOCK_WAIT_SECONDS = 2.0
@@ -172,11 +176,9 @@ def commit_paths(root: Path, paths: list[str], message: str, env: dict | None = 
         cleaned = stripspace(message)
         commit = run(root, "commit-tree", *sign, tree, "-p", head, "-F", "-", input=cleaned, env=env).stdout.strip()
         subject = cleaned.split("\n", 1)[0]
-        from storeops import journal
-
-        tx = journal.active()
-        if tx is not None:
-            tx.expect(head, commit)
+        expect = before_ref_move
+        if expect is not None:
+            expect(head, commit)
         faults.crash_point("before-ref")
         moved = run(root, "update-ref", "-m", f"commit: {subject}", "HEAD", commit, head, env=env, check=False)
         if moved.returncode != 0:
@@ -184,8 +186,8 @@ def commit_paths(root: Path, paths: list[str], message: str, env: dict | None = 
             locked = _LOCK_EXISTS.search(moved.stderr)
             if locked:
                 raise GitLocked(root, [Path(locked.group(1))])
-            if tx is not None:
-                tx.expect(head, "")  # not this commit after all
+            if expect is not None:
+                expect(head, "")  # not this commit after all
             # HEAD moved under us (a commit made by hand meanwhile): git commit builds on the new HEAD
             return _commit_porcelain(root, paths, message, env)
         faults.crash_point("after-ref")
@@ -436,3 +438,9 @@ def wait_for_git_locks(root: Path, git_dir: Path) -> None:
         if time.monotonic() >= deadline:
             raise GitLocked(root, found)
         time.sleep(0.05)
+
+
+def commit_message(subject: str, action: str, project_id: str | None = None, body: str | None = None) -> str:
+    """A storeops commit message: the subject, an optional body, and the trailers `log` and `diff` read."""
+    trailers = ([f"Storeops-Project: {project_id}"] if project_id else []) + [f"Storeops-Action: {action}"]
+    return subject + "\n\n" + (body.strip() + "\n\n" if body else "") + "\n".join(trailers) + "\n"

@@ -69,7 +69,9 @@ def handover(repo: StoresRepo, person: str, to: str, project_ids: list[str] | No
                                      hint="archived projects are kept as history")
                 projects.append(project)
         else:
-            projects = repo.load_projects()
+            from storeops import loading
+
+            projects = loading.all_projects(repo)  # all of their work: a broken file cannot be left out silently
         moves, changed = plan(projects, person, to, tuple(receiver.roles))
         if dry_run or not changed:
             return moves

@@ -183,11 +183,12 @@ def plan(table: Table, mapping: Mapping, sop, config, repo, today: date, update:
                              hint=did_you_mean(task_id, [t["id"] for t in sop.tasks]) or "see `storeops sop show`")
     people = [p.name for p in config.people]
     seen: dict[str, int] = {}
+    from storeops import loading
     from storeops.isolation import _same
 
     # one seller account per legal entity per marketplace (what `check` and `isolation` hold to)
     accounts: dict[tuple, str] = {(p.platform, p.site, _same("entity", p.entity)): p.id
-                                  for p in repo.load_projects() if p.archived is None and p.entity}
+                                  for p in loading.projects(repo)[0] if p.archived is None and p.entity}
     for number, values in table.rows:
         problems: list[Problem] = []
 

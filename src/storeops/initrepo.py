@@ -112,7 +112,7 @@ def init_repo(path: Path, *, team: str | None, timezone: str, language: str,
         if not readme_path.exists():
             atomic_write(readme_path, readme)
             written.append(f"{folder}/README.md")
-    from storeops.actions import commit_message
+    from storeops.gitcmd import commit_message
     from storeops.merge import register_driver
 
     register_driver(path)  # .gitattributes names the driver; each clone's config says what it is

@@ -183,6 +183,7 @@ def begin(root: Path, git_dir: Path, paths: list[str], made: tuple[str, ...] = (
     tx = Transaction(root, git_dir, list(dict.fromkeys(paths)), head, entries)
     tx.write()
     _active = tx
+    gitcmd.before_ref_move = tx.expect  # gitcmd tells the journal where HEAD goes (it does not import us)
     return tx
 
 
@@ -191,6 +192,7 @@ def end(tx: Transaction) -> None:
     tx.close()
     if _active is tx:
         _active = None
+        gitcmd.before_ref_move = None
 
 
 def active() -> Transaction | None:
@@ -290,7 +292,7 @@ def _parent(root: Path, commit: str) -> str | None:
 
 
 def _restore(root: Path, paths: list[str], wanted: dict[str, tuple[str, str]]) -> None:
-    from storeops.repo import atomic_write_bytes
+    from storeops.atomic import atomic_write_bytes
 
     for rel in paths:
         target = root / rel

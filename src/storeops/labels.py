@@ -233,6 +233,10 @@ REMIND_TEXT = {
              "zh": "……还有 {count} 项：运行 `storeops remind` 查看全部"},
     "subject": {"en": "[storeops] {count} reminder(s) for {name}, {date}",
                 "zh": "[storeops] {name} 的 {count} 项提醒，{date}"},
+    "unreadable_one": {"en": "1 project file cannot be read: {files} (skipped; run `storeops check`)",
+                       "zh": "1 个项目文件无法读取：{files}（已跳过；运行 `storeops check`）"},
+    "unreadable": {"en": "{count} project files cannot be read: {files} (skipped; run `storeops check`)",
+                   "zh": "{count} 个项目文件无法读取：{files}（已跳过；运行 `storeops check`）"},
 }
 
 

@@ -104,6 +104,10 @@ ZH: dict[str, str] = {
         "只能用小写字母、数字和 '-'，并以字母或数字开头",
     "{option}: '{value}' is not a date": "{option}：'{value}' 不是日期",
     "write dates as YYYY-MM-DD": "日期写成 YYYY-MM-DD",
+    "{value} is not a calendar date": "{value} 不是有效的日期",
+    # ---- files skipped by the readers (loading.py) ----
+    "(skipped; run storeops check)": "（已跳过；运行 storeops check）",
+    "cannot read ({what})": "无法读取（{what}）",
     "--appointment: '{value}' is not a date and time": "--appointment：'{value}' 不是日期时间",
     "write 2026-12-10T10:00 (team timezone) or 2026-12-10T10:00+08:00":
         "写成 2026-12-10T10:00（团队时区）或 2026-12-10T10:00+08:00",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from storeops import vault
+from storeops import loading, vault
 from storeops.documents import commit_changes
 from storeops.errors import UsageError
 from storeops.model import Project
@@ -59,7 +59,7 @@ def rekey(repo: StoresRepo, dry_run: bool = False, progress=None,
           keyring: vault.Keyring | None = None) -> Report:
     identities = (keyring or vault.Keyring()).identities  # no identity: say so before any work
     with repo.lock():
-        work = _Rekey(repo, identities, {p.id: p for p in repo.load_projects()})
+        work = _Rekey(repo, identities, {p.id: p for p in loading.all_projects(repo)})
         todo = items(list(work.projects.values()))
         for item in (progress(todo) if progress else todo):
             work.run(item)

@@ -27,10 +27,22 @@ class Header:
     as_of: date
     days: int
     lang: str
+    problems: tuple = ()  # problems.Problem of the project files skipped: an item of their own, never in ICS
 
     def line(self, count: int) -> str:
         return remind_text(REMIND_TEXT, "header", self.lang, team=clean(self.team), date=self.as_of.isoformat(),
                            tz=self.timezone, count=count)
+
+    def unreadable(self) -> str | None:
+        """"1 project file cannot be read: projects/x.yaml:10:1: ..." (None when every file was read)."""
+        if not self.problems:
+            return None
+        from storeops.messages import say
+
+        files = "; ".join(clean(say(str(p), self.lang)) for p in self.problems)
+        count = len(self.problems)
+        return remind_text(REMIND_TEXT, "unreadable_one" if count == 1 else "unreadable", self.lang,
+                           count=count, files=files)
 
 
 def group_title(group: Group, by: str, lang: str) -> str:
@@ -51,6 +63,8 @@ def text_lines(group: Group, lang: str, limit: int | None = None) -> list[str]:
 
 def text(groups: list[Group], header: Header, by: str, count: int) -> str:
     out = [header.line(count)]
+    if header.problems:
+        out += ["", f"  [!] {header.unreadable()}"]
     for g in groups:
         out += ["", f"{clean(group_title(g, by, header.lang))} ({len(g.items)})", *text_lines(g, header.lang)]
     return "\n".join(out) + "\n"
@@ -75,6 +89,8 @@ def markdown_lines(group: Group, lang: str, limit: int | None = None) -> list[st
 
 def markdown(groups: list[Group], header: Header, by: str, count: int) -> str:
     out = [f"# {md_escape(header.line(count))}"]
+    if header.problems:
+        out += ["", f"- **!** {md_escape(header.unreadable())}"]
     for g in groups:
         out += ["", f"## {md_escape(group_title(g, by, header.lang))} ({len(g.items)})", "", *markdown_lines(g, header.lang)]
     return "\n".join(out) + "\n"
@@ -91,6 +107,7 @@ def payload(items: list[Item], header: Header) -> dict:
         "days": header.days,
         "count": len(items),
         "items": [i.to_dict() for i in items],
+        "problems": [p.to_dict() for p in header.problems],
     }
 
 

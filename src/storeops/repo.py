@@ -6,15 +6,16 @@ Write path: lock → load → change → validate → atomic write → one commi
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from storeops import faults, yamlio
+from storeops import yamlio
+# the atomic writes live below repo and journal (which both use them); named here as they always were
+from storeops.atomic import (TEMP_MARK, WRITE_ERRORS, _umask, atomic_write, atomic_write_bytes,  # noqa: F401
+                             write_refused)
 from storeops.config import Config
 from storeops.errors import DataError, EnvError, LockBusy, UsageError, did_you_mean
 from storeops.model import ID_RE, FieldError, Project
@@ -38,9 +39,6 @@ def project_text(project: Project) -> str:
 
 def config_text(config: Config) -> str:
     return CONFIG_MODELINE + yamlio.dumps(config.to_dict())
-
-
-TEMP_MARK = ".storeops-"  # in temp file names, so a sweep only removes our own
 
 
 def find_root(start: Path) -> Path:
@@ -79,28 +77,6 @@ def check_id(value: str, what: str = "project id") -> str:
     return value
 
 
-# errors that mean "this file system will not take the write": the environment, not a bug
-WRITE_ERRORS = (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG)
-
-
-def write_refused(path: Path, error: OSError) -> EnvError:
-    refused = EnvError(f"{path}: cannot write ({os.strerror(error.errno)})",
-                       hint="free disk space or fix permissions; nothing was changed")
-    refused.reason = os.strerror(error.errno)
-    return refused
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write via temp file + fsync + rename: readers see the old file or the new one."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
 def linked(root: Path, relative: str, folders: dict | None = None) -> str | None:
     """The first component of `relative` (a path inside the repo) that is a symlink, as a repo path; else None.
 
@@ -131,41 +107,6 @@ def refuse_links(root: Path, paths) -> None:
                            "stores repo",
                            hint="replace it with a real file or folder (`storeops check` lists every link); "
                                 "nothing was changed")
-
-
-def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Bytes via temp file + fsync + rename. The file gets `mode`, else the mode it had, else what the
-    umask allows (mkstemp's 0600 would hide project files from the team's other accounts)."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if mode is None:
-            mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            half = len(data) // 2
-            handle.write(data[:half])
-            faults.crash_point("mid-write", flush=handle)
-            handle.write(data[half:])
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        faults.crash_point("before-rename")
-        os.replace(tmp, path)
-    except BaseException as error:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        if isinstance(error, OSError) and error.errno in WRITE_ERRORS:
-            raise write_refused(path, error) from None
-        raise
-    # the rename is durable once the folder is; failing here cannot leave a partial file
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 @dataclass
@@ -283,12 +224,6 @@ class StoresRepo:
             raise DataError(source, f"id is {project.id!r} but the file is named {project_id}.yaml",
                             line=where[0], col=where[1], field="id", hint="rename the file or fix the id")
         return project
-
-    def load_projects(self) -> list[Project]:
-        """Every project, in id order (through the cache of parsed files: see cache.py)."""
-        from storeops.cache import read_projects
-
-        return read_projects(self, "project")
 
     @property
     def cache_dir_root(self) -> Path | None:

@@ -5,57 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 from storeops.model import Document, Project, Task
-from storeops.workflow import FINISHED, is_overdue, next_task, project_status, unmet_dependencies, valid_approval
+from storeops.problems import Problem
+from storeops.summary import SUMMARY_KEYS, summary_at, summary_seed  # noqa: F401 (re-exported)
+from storeops.workflow import FINISHED, is_overdue, unmet_dependencies, valid_approval
 
 
-def summaries(repo, today: date, chosen=None) -> list[dict]:
-    """project_summary of every project in the repo (that `chosen`, a filters.ProjectFilter, accepts),
-    in id order, from the cache where it can."""
-    from storeops.cache import read_projects
+def summaries(repo, today: date, chosen=None) -> tuple[list[dict], list[Problem]]:
+    """project_summary of every project in the repo that can be read (and that `chosen`, a
+    filters.ProjectFilter, accepts), in id order, from the cache where it can; and the problems of
+    the files skipped (see loading.py)."""
+    from storeops import loading
 
-    seeds = read_projects(repo, "summary")
-    return [summary_at(seed, today) for seed in seeds if chosen is None or chosen.accepts_summary(seed)]
+    seeds, problems = loading.summary_seeds(repo)
+    return [summary_at(seed, today) for seed in seeds if chosen is None or chosen.accepts_summary(seed)], problems
 
 
 def project_summary(project: Project, today: date) -> dict:
     return summary_at(summary_seed(project), today)
-
-
-def summary_seed(project: Project) -> dict:
-    """Everything in the summary that does not depend on the day (plain data: the cache keeps it)."""
-    closed = project.archived is not None
-    following = None if closed else next_task(project)
-    counted = [t for t in project.tasks if t.state != "skipped"]
-    return {
-        "id": project.id,
-        "store": project.store,
-        "platform": project.platform,
-        "site": project.site,
-        "sop": project.sop,
-        "owner": project.owner,
-        "status": project_status(project),
-        "done": sum(1 for t in counted if t.state == "done"),
-        "total": len(counted),
-        "next_task": following.id if following else None,
-        "next_due": following.due.isoformat() if following and following.due else None,
-        "open_dues": [] if closed else [[t.id, t.due.isoformat()] for t in project.tasks
-                                        if t.due is not None and t.state not in FINISHED],
-        "target": project.target.isoformat() if project.target else None,
-        "payout_bound": bool(project.account.get("payout_bound")),
-        "archived": project.archived.to_dict() if project.archived else None,
-    }
-
-
-def summary_at(seed: dict, today: date) -> dict:
-    """The summary on `today`: the seed with its overdue tasks (see workflow.is_overdue)."""
-    day = today.isoformat()  # ISO dates order as text
-    out = {k: v for k, v in seed.items() if k != "open_dues"}
-    out["overdue"] = [task_id for task_id, due in seed["open_dues"] if due < day]
-    return {k: out[k] for k in SUMMARY_KEYS}
-
-
-SUMMARY_KEYS = ("id", "store", "platform", "site", "sop", "owner", "status", "done", "total", "next_task",
-                "next_due", "overdue", "target", "payout_bound", "archived")
 
 
 def document_view(doc: Document, today: date) -> dict:

@@ -10,6 +10,7 @@ import typer
 from storeops.cli import sheetout
 from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
+from storeops.cli.common import name_skipped, problem_list, skipped  # files that cannot be read
 
 
 def board(
@@ -46,7 +47,8 @@ def board(
     repo = open_repo(ctx)
     lang = language(ctx, repo)
     today = actions.today(repo.config)
-    summaries = views.summaries(repo, today, chosen)
+    summaries, problems = views.summaries(repo, today, chosen)
+    name_skipped(problems)
     columns = [{"status": status, "label": status_label(status, lang),
                 "projects": [s for s in summaries if s["status"] == status]}
                for status in STATUSES if status_filter in (None, status)]
@@ -55,7 +57,8 @@ def board(
 
         sheetout.emit(ctx, sheets.board(columns, lang), fmt, output, excel)
     elif as_json:
-        render.emit_json({"today": today.isoformat(), "filters": chosen.to_dict(), "columns": columns})
+        render.emit_json({"today": today.isoformat(), "filters": chosen.to_dict(), "columns": columns,
+                          "problems": problem_list(problems)})
     elif not summaries:
         render.message("no projects match" if any(chosen.to_dict().values()) else
                        "no projects (create one with `storeops new`)")
@@ -63,6 +66,7 @@ def board(
         _columns(columns, lang)
     else:
         _sections(columns, lang)
+    skipped(problems)
 
 
 def _card_lines(s: dict, lang: str) -> list[tuple[str, str | None]]:

@@ -87,8 +87,10 @@ def fmt(
       storeops fmt --check
     """
     from storeops import actions, render
+    from storeops.cli.common import name_skipped, skipped
 
-    changed = actions.fmt(open_repo(ctx), check_only)
+    changed, problems = actions.fmt(open_repo(ctx), check_only)
+    name_skipped(problems)  # a file that does not load is fixed by hand first; the others are formatted
     for source in changed:
         render.out(source)
     if check_only and changed:
@@ -96,6 +98,7 @@ def fmt(
         raise typer.Exit(1)
     if changed:
         render.message(f"formatted {len(changed)} file(s)")
+    skipped(problems)
 
 
 ORDER = 60

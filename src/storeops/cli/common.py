@@ -57,6 +57,42 @@ def report_recovered(repo) -> None:
     repo.recovered = []
 
 
+def read_projects(repo, want: str = "project"):
+    """Every project of `repo` that can be read (want="summary": their summary seeds), and the problems.
+
+    Each file skipped is named at once on stderr, one line, so that the rest of the
+    output can go on; the command ends with `skipped(problems)` (exit 1) and puts
+    `problems` in its --json (see docs/json.md).
+    """
+    from storeops import loading
+
+    values, problems = loading.summary_seeds(repo) if want == "summary" else loading.projects(repo)
+    name_skipped(problems)
+    return values, problems
+
+
+def name_skipped(problems) -> None:
+    """One stderr line per file skipped: `projects/x.yaml:10:1: start: ... (skipped; run storeops check)`."""
+    from storeops import messages, render
+
+    for problem in problems:
+        render.message(f"{messages.say(str(problem))} {messages.say(SKIPPED)}", "yellow")
+
+
+SKIPPED = "(skipped; run storeops check)"
+
+
+def problem_list(problems) -> list[dict]:
+    """The `problems` of --json: {path, line, col, message} per file skipped."""
+    return [problem.to_dict() for problem in problems]
+
+
+def skipped(problems) -> None:
+    """Exit 1 (findings) when a file was skipped, so that cron and CI notice; the output is already written."""
+    if problems:
+        raise typer.Exit(1)
+
+
 def user_path(ctx: typer.Context, path: Path) -> Path:
     """A path the user gave, read as git -C reads it: relative to -C DIR when given (absolute stays absolute)."""
     directory = state(ctx).directory

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from storeops.cli.common import WIDE_OPTION, JSON_OPTION, language, open_repo
+from storeops.cli.common import WIDE_OPTION, JSON_OPTION, language, open_repo, problem_list, read_projects
 
 isolation_app = typer.Typer(
     help="Find active stores whose accounts could be linked.\n\n"
@@ -27,13 +27,14 @@ def isolation(ctx: typer.Context, as_json: bool = JSON_OPTION, wide: bool = WIDE
 
     repo = open_repo(ctx)
     lang = language(ctx, repo)
-    projects = repo.load_projects()
+    projects, problems = read_projects(repo)
     found = conflicts(projects)
     missing = unrecorded(projects)
     active = sum(1 for p in projects if p.archived is None)
     if as_json:
         render.emit_json({"today": actions.today(repo.config).isoformat(), "active": active,
-                          "conflicts": [c.to_dict() for c in found], "unrecorded": missing})
+                          "conflicts": [c.to_dict() for c in found], "unrecorded": missing,
+                          "problems": problem_list(problems)})
     else:
         if found:
             render.table([word("risk", lang), word("value", lang), word("platform", lang), word("projects", lang)],
@@ -45,7 +46,7 @@ def isolation(ctx: typer.Context, as_json: bool = JSON_OPTION, wide: bool = WIDE
         if missing:
             render.message(f"no isolation data yet: {', '.join(missing)} "
                            f"(storeops isolation set {missing[0]} --network ... --device ...)", "dim")
-    if found:
+    if found or problems:
         raise typer.Exit(1)
 
 

@@ -100,10 +100,12 @@ def warn_conflicts(repo, project, fields: set) -> None:
     from storeops.errors import StoreopsError
     from storeops.isolation import conflicts
 
+    from storeops import loading
+
     try:
-        found = conflicts(repo.load_projects())
+        found = conflicts(loading.projects(repo)[0])  # a broken file is skipped; `storeops check` reports it
     except StoreopsError:
-        return  # another file is broken; `storeops check` reports it
+        return
     for conflict in found:
         if project.id in conflict.projects and conflict.field in fields:
             render.warn(f"{project.id}: {'.'.join(conflict.field)} {render.clean(conflict.message_for(project.id))}")

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from storeops.cli.common import language, open_repo, user_path
+from storeops.cli.common import read_projects  # files that cannot be read
 
 FORMATS = ("text", "json", "markdown", "ics", "csv", "xlsx")
 GROUPS = ("person", "project")
@@ -107,7 +108,8 @@ def remind(
     from storeops.sop import load_library
 
     library = load_library(repo.root)
-    projects = [p for p in repo.load_projects() if p.archived is None]
+    loaded, skipped_files = read_projects(repo)
+    projects = [p for p in loaded if p.archived is None]
     if platform is not None:
         known = sorted({s.platform for s in library.values()} | {p.platform for p in projects})
         if platform not in known:
@@ -122,7 +124,10 @@ def remind(
 
     from storeops.remind_format import Header
 
-    header = Header(team=config.team, timezone=config.timezone, as_of=as_of_date, days=window, lang=lang)
+    header = Header(team=config.team, timezone=config.timezone, as_of=as_of_date, days=window, lang=lang,
+                    problems=tuple(skipped_files))
+    # a broken file is news too: the digest goes out with its own item even on a quiet day (not in ICS or sheets)
+    news = bool(items) or (bool(skipped_files) and fmt not in ("ics", "csv", "xlsx"))
     if fmt in ("csv", "xlsx"):
         from storeops import sheets
         from storeops.cli.sheetout import emit
@@ -131,18 +136,18 @@ def remind(
             emit(ctx, sheets.reminders(items, lang), fmt, output, excel)
     elif output is not None:
         _write(user_path(ctx, output), _render(fmt, items, header, group_by))
-    elif items and url is None and smtp is None:
+    elif news and url is None and smtp is None:
         text = _render(fmt, items, header, group_by).decode("utf-8")
         sys.stdout.write(render.prose(text) if fmt == "text" else text)
     problems = []
-    if items and url is not None:
+    if news and url is not None:
         problems += _deliver_webhook(url, webhook_format or config.notify.webhook_format or "generic",
                                      items, header, group_by)
-    if items and smtp is not None:
+    if news and smtp is not None:
         problems += _deliver_email(smtp, config, items, header)
     if problems:
         raise problems[0]
-    if fail_if_due and items:
+    if (fail_if_due and items) or skipped_files:
         raise typer.Exit(1)
 
 
@@ -190,6 +195,10 @@ def _messages(items, header, group_by: str):
             markdown="\n".join([f"**{f.md_escape(head)}**", "", *f.markdown_lines(group, header.lang, limit)]),
             data={"group_by": group_by, "group": group.key or None, **f.payload(list(group.items), header)},
         ))
+    unreadable = header.unreadable()
+    if unreadable:  # a message of its own, first: the one the team must not miss
+        out.insert(0, Message(title=unreadable, text=unreadable, markdown=f"**!** {f.md_escape(unreadable)}",
+                              data={"group_by": group_by, "group": None, **f.payload([], header)}))
     return out
 
 
@@ -216,6 +225,7 @@ def _deliver_email(smtp, config, items, header) -> list:
     from storeops.labels import REMIND_TEXT, remind_text
 
     letters = []
+    unreadable = header.unreadable()
     for group in domain.group(items, "person"):
         person = config.person(group.key) if group.key else None
         if person is None:
@@ -224,8 +234,17 @@ def _deliver_email(smtp, config, items, header) -> list:
             continue
         subject = remind_text(REMIND_TEXT, "subject", header.lang, count=len(group.items), name=person.name,
                               date=header.as_of.isoformat())
-        body = "\n".join([header.line(len(group.items)), "", *f.text_lines(group, header.lang)]) + "\n"
+        body = "\n".join([header.line(len(group.items)), *(["", f"  [!] {unreadable}"] if unreadable else []), "",
+                          *f.text_lines(group, header.lang)]) + "\n"
         letters.append(notify.Letter(name=person.name, email=person.email, subject=subject, body=body))
+    if unreadable:  # the admins hear of a broken file even when nothing is due for them
+        mailed = {letter.name for letter in letters}
+        for person in config.people:
+            if "admin" in person.roles and person.name not in mailed:
+                subject = remind_text(REMIND_TEXT, "subject", header.lang, count=0, name=person.name,
+                                      date=header.as_of.isoformat())
+                body = "\n".join([header.line(0), "", f"  [!] {unreadable}"]) + "\n"
+                letters.append(notify.Letter(name=person.name, email=person.email, subject=subject, body=body))
     if not letters:
         return []
     try:

@@ -10,6 +10,7 @@ import typer
 from storeops.cli import sheetout
 from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
+from storeops.cli.common import problem_list, read_projects, skipped  # files that cannot be read
 
 report_app = typer.Typer(help="Retrospective reports.\n\nExample: storeops report rejections --since 2026-01-01",
                          no_args_is_help=True)
@@ -54,7 +55,8 @@ def rejections(
     chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
     lang = language(ctx, repo)
-    report = reports.rejections(chosen.select(repo.load_projects()), load_library(repo.root), chosen.since)
+    loaded, problems = read_projects(repo)
+    report = reports.rejections(chosen.select(loaded), load_library(repo.root), chosen.since)
     if fmt == "xlsx":
         from storeops import sheets
 
@@ -62,7 +64,7 @@ def rejections(
     elif fmt == "csv" and (output is not None or excel):
         sheetout.emit_text(ctx, reports.csv_text(report, lang), output, excel)
     elif fmt == "json":
-        render.emit_json({"filters": chosen.to_dict(), **report})
+        render.emit_json({"filters": chosen.to_dict(), **report, "problems": problem_list(problems)})
     elif fmt == "csv":
         render.out(reports.csv_text(report, lang).rstrip("\n"))
     elif fmt == "markdown":
@@ -76,6 +78,7 @@ def rejections(
         render.table([word(k, lang) for k in ("platform", "reason", "count", "last", "example")],
                      [[r["platform"], r["reason"], r["count"], r["last"], _short(r["example"], 70)] for r in rows],
                      drop=[4, 3], shrink=(4, 1), dates=(3,))
+    skipped(problems)
 
 
 def _short(text: str, limit: int) -> str:
@@ -155,15 +158,18 @@ def workload(
     chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
     lang = language(ctx, repo)
-    report = reports.workload(chosen.select(repo.load_projects()), repo.config, actions.today(repo.config))
+    loaded, problems = read_projects(repo)
+    report = reports.workload(chosen.select(loaded), repo.config, actions.today(repo.config))
     if fmt in ("csv", "xlsx"):
         from storeops import sheets
 
         sheetout.emit(ctx, sheets.workload(report, lang, repo.config.policies.get("remind_days", 3)), fmt, output,
                       excel)
+        skipped(problems)
         return
     if as_json:
-        render.emit_json({"filters": chosen.to_dict(), **report})
+        render.emit_json({"filters": chosen.to_dict(), **report, "problems": problem_list(problems)})
+        skipped(problems)
         return
     days = repo.config.policies.get("remind_days", 3)
     headers = [word("person", lang), word("open", lang), word("late", lang), word("due_soon", lang).format(n=days)]
@@ -171,6 +177,7 @@ def workload(
     names = [r["person"] if r["person"] is not None else word("unassigned", lang) for r in people]
     if not render.fancy():
         render.table(headers, [[n, r["open"], r["overdue"], r["due_soon"]] for n, r in zip(names, people)])
+        skipped(problems)
         return
     from rich.table import Table
     from rich.text import Text
@@ -189,6 +196,7 @@ def workload(
         grid.add_row(Text(render.clean(name), style="" if r["on_team"] else "dim"), str(r["open"]),
                      Text(str(r["overdue"]), style="bold red" if r["overdue"] else ""), str(r["due_soon"]), bar)
     console.print(grid)
+    skipped(problems)
 
 
 @report_app.command("cycle-time")
@@ -230,7 +238,8 @@ def cycle_time(
     chosen = filters.build(platform, site, owner, status_filter, since)
     repo = open_repo(ctx)
     lang = language(ctx, repo)
-    projects = chosen.select(repo.load_projects())
+    loaded, problems = read_projects(repo)
+    projects = chosen.select(loaded)
     report = cycletime.report(projects, cycletime.trails(repo.root), repo.config.timezone, chosen.since)
     if fmt == "xlsx":
         from storeops import sheets
@@ -239,7 +248,7 @@ def cycle_time(
     elif fmt == "csv" and (output is not None or excel):
         sheetout.emit_text(ctx, reports.cycle_csv(report), output, excel)
     elif fmt == "json":
-        render.emit_json({"filters": chosen.to_dict(), **report})
+        render.emit_json({"filters": chosen.to_dict(), **report, "problems": problem_list(problems)})
     elif fmt == "csv":
         render.out(reports.cycle_csv(report).rstrip("\n"))
     elif not projects:
@@ -257,6 +266,7 @@ def cycle_time(
         render.table(headers, rows, title=word("cycle_time", lang) + since_text)
         render.out()
         render.table(*reports.outcome_table(report, lang))
+    skipped(problems)
 
 
 def _label_width(blocks: list, lang: str) -> int:

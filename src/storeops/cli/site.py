@@ -47,7 +47,11 @@ def site(
     lang = lang or language(ctx, repo)
     today = actions.user_date(as_of, "--as-of") or actions.today(repo.config)
     built = build(repo, user_path(ctx, out), lang, today)
+    from storeops.cli.common import name_skipped, skipped
+
+    name_skipped(built.problems)
     render.message(f"built {built.pages} pages for {built.projects} projects in {built.path}")
+    skipped(built.problems)
 
 
 SERVE_HELP = """Preview the dashboard site on 127.0.0.1, rebuilt on change.

@@ -10,6 +10,7 @@ import typer
 from storeops.cli import sheetout
 from storeops.cli.common import (WIDE_OPTION, JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo)
+from storeops.cli.common import name_skipped, problem_list, skipped  # files that cannot be read
 
 STATUS_HELP = """Show where projects stand.
 
@@ -52,15 +53,17 @@ def status(
     lang = language(ctx, repo)
     today = actions.today(repo.config)
     if project_id is None:
-        summaries = views.summaries(repo, today, chosen)
+        summaries, problems = views.summaries(repo, today, chosen)
+        name_skipped(problems)
         if fmt in ("csv", "xlsx"):
             from storeops import sheets
 
             sheetout.emit(ctx, sheets.projects(summaries, lang), fmt, output, excel)
         elif as_json:
-            render.emit_json({"today": today.isoformat(), "projects": summaries})
+            render.emit_json({"today": today.isoformat(), "projects": summaries, "problems": problem_list(problems)})
         else:
             _table(summaries, lang)
+        skipped(problems)
         return
     project = repo.load_project(project_id)
     if task_id is None:

@@ -9,6 +9,7 @@ import typer
 
 from storeops.cli.common import (JSON_OPTION, OWNER_OPTION, PLATFORM_OPTION, SINCE_OPTION, SITE_OPTION,
                                  STATUS_OPTION, language, open_repo, user_path)
+from storeops.cli.common import problem_list, read_projects, skipped  # files that cannot be read
 
 FORMATS = ("text", "mermaid", "svg")
 
@@ -59,20 +60,23 @@ def timeline(
         if any(chosen.to_dict().values()):
             raise UsageError("filters select projects; with PROJECT there is nothing to filter",
                              hint="drop PROJECT or the --platform/--site/--owner/--status/--since options")
-        projects = [repo.load_project(project_id)]
+        projects, problems = [repo.load_project(project_id)], []
     else:
-        projects = chosen.select(repo.load_projects())
+        loaded, problems = read_projects(repo)
+        projects = chosen.select(loaded)
     # one project: only its own file's history is read, so the chart stays quick in a big repository
     trails = cycletime.trails(repo.root, project_id)
     chart = gantt.build(projects, today, lang, durations=gantt.sop_durations(load_library(repo.root)),
                         actuals=cycletime.actuals(projects, trails, today, repo.config.timezone))
     title = f"{projects[0].id} · {projects[0].store}" if project_id else f"{repo.config.team} · storeops timeline"
     if as_json:
-        render.emit_json(gantt.to_dict(chart))
+        render.emit_json({**gantt.to_dict(chart), "problems": problem_list(problems)})
+        skipped(problems)
         return
     if not chart.lanes:
         render.message("no projects match" if any(chosen.to_dict().values()) else
                        "no projects (create one with `storeops new`)")
+        skipped(problems)
         return
     output = user_path(ctx, output) if output is not None else None
     if fmt == "mermaid":
@@ -86,6 +90,7 @@ def timeline(
                output)
     else:
         _show(gantt.text_lines(chart, _width()))
+    skipped(problems)
 
 
 def _width() -> int:

@@ -28,6 +28,7 @@ class Built:
     path: Path
     pages: int
     projects: int
+    problems: tuple = ()  # problems.Problem of the project files skipped (see loading.py)
 
 
 def build(repo, out: Path, lang: str, today: date) -> Built:
@@ -36,7 +37,7 @@ def build(repo, out: Path, lang: str, today: date) -> Built:
     site = data.collect(repo, lang, today)
     files = pages.render(site)
     write_tree(out, files)
-    return Built(out, len(files), len(site.projects))
+    return Built(out, len(files), len(site.projects), tuple(site.problems))
 
 
 def write_tree(out: Path, files: dict[str, str]) -> None:

@@ -29,18 +29,20 @@ class Site:
     cycle: dict = field(default_factory=dict)
     workload: dict = field(default_factory=dict)
     remind_days: int = 3
+    problems: list = field(default_factory=list)                # project files skipped (loading.py)
 
 
 def collect(repo, lang: str, today: date) -> Site:
-    from storeops import cycletime, history, remind, reports, timeline, views
+    from storeops import cycletime, history, loading, remind, reports, timeline, views
     from storeops.sop import load_library
 
     config = repo.config
     library = load_library(repo.root)
-    projects = sorted(repo.load_projects(), key=lambda p: p.id)
+    loaded, problems = loading.projects(repo)  # a broken file is skipped (and named by the command)
+    projects = sorted(loaded, key=lambda p: p.id)
     site = Site(team=config.team, lang=lang, today=today, timezone=config.timezone,
                 summaries=[views.project_summary(p, today) for p in projects], projects=projects,
-                remind_days=config.policies.get("remind_days", 3))
+                remind_days=config.policies.get("remind_days", 3), problems=problems)
     steps = history.walk(repo.root)
     found: dict = {}
     for step in sorted(reversed(steps), key=lambda s: s.commit.date):
