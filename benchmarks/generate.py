@@ -81,8 +81,16 @@ MODES = [
 ARCHIVED_MODES = ("opened", "abandoned", "failed")
 
 PDF = b"%PDF-1.4\n% storeops benchmark placeholder document\n%%EOF\n"
+# a real age file (to a throwaway key): `check` parses every .age header (issue 14)
 AGE = (b"-----BEGIN AGE ENCRYPTED FILE-----\n"
-       b"YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBiZW5jaG1hcmsgcGxhY2Vob2xkZXIK\n"
+       b"YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSB3dXJVN3NxTGhSell6Wk45\n"
+       b"YytDV0JrMGVZSEpSMWM5Vmo1ZGZDYjd1ckY0Ckk0NERnKzMyTFNyYm5Xb0d1YzhT\n"
+       b"cTI1akJzcy8zWUh3c0xXYzlleXQ1cEkKLT4gSC1ncmVhc2UgKyEndiROUC8gKG4j\n"
+       b"TmMgdwpqYWsycEZXRXJneGJIa3dlSDF6b1hHZVR0Z1dEYzRDcjdaOFRiRlNlbjM4\n"
+       b"bWNOYkVleEdwdDE0bmJqbFFhVThWCjZWVDRHNFJFaDF6a1dlM2pWcGVsN2QwUDQx\n"
+       b"QmJ5Vk1MNTNEY2w0VWlTOGpJCi0tLSArME9wc09yZnc3SWZmd2p6OEkvMGM3UTV0\n"
+       b"ZHQ2amw3RUUvVlEvQzNSNEJVCg85BbUCNfZr+fS2Wzg5CTKNLrhYNxkR68jT2dkq\n"
+       b"i3TESyXf88dRSwOxSuUeEtF7XK7/51SIknUqDUtrnra6h+Fk4QDJ3NHb5g==\n"
        b"-----END AGE ENCRYPTED FILE-----\n")
 
 

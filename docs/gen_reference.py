@@ -32,7 +32,7 @@ def _type(spec: dict, defs: dict) -> str:
     if isinstance(kind, list):
         return " or ".join(kind)
     if kind == "string" and "pattern" in spec:
-        return f"text matching `{spec['pattern']}`"
+        return f"text matching `{spec['pattern']}`".replace("|", "\\|")  # a table cell
     return kind or "any"
 
 

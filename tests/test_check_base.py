@@ -126,9 +126,14 @@ def test_check_base_catches_plaintext_of_a_sensitive_document(stores, pr):
     with acting("bob"):  # the local pre-commit guard would refuse; CI must catch a bypass
         git(stores, "commit", "--no-verify", "-qm", "scans")
     result = check_base(stores, "--json")
-    [problem] = json.loads(result.stdout)["problems"]
-    assert problem["path"] == "attachments/mini-us/licence-scan.pdf" and problem["code"] == "plaintext"
+    found = {p["path"]: p for p in json.loads(result.stdout)["problems"]}
+    problem = found["attachments/mini-us/licence-scan.pdf"]
+    assert problem["code"] == "plaintext"
     assert "plaintext of the sensitive document licence-scan is now in git history" in problem["message"]
+    # and what no project declares, or names .age without being ciphertext (issue 14)
+    assert found["attachments/mini-us/licence-scan.pdf.age"]["code"] == "plaintext"
+    assert found["attachments/mini-us/shop-photo.jpg"]["code"] == "plaintext"
+    assert len(found) == 3
 
 
 def test_check_base_refuses_a_changed_approval_gate(stores, pr):

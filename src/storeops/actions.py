@@ -16,9 +16,9 @@ from storeops import dates, gitcmd, loading, yamlio
 from storeops.gitcmd import commit_message  # noqa: F401 (re-exported: writers import it from here)
 from storeops.config import Config, Person
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
-from storeops.model import PERSON_RE, ROLES, Approval, FieldError, Project
+from storeops.model import EARLIEST_YEAR, PERSON_RE, ROLES, Approval, FieldError, Project
 from storeops.repo import (CONFIG_FILE, WRITE_ERRORS, StoresRepo, atomic_write, atomic_write_bytes, check_id,
-                           config_text, write_refused)
+                           config_text, refuse_links, write_refused)
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task
 
@@ -118,12 +118,14 @@ def validate_project(project: Project, source: str) -> None:
 def save_project(repo: StoresRepo, project: Project, subject: str, action: str, who: Actor) -> str:
     rel = repo.rel(repo.project_path(project.id))
     validate_project(project, rel)
+    refuse_links(repo.root, [rel])
     with _restoring(repo, [rel]):
         repo.write_project(project)
         return gitcmd.commit_paths(repo.root, [rel], commit_message(subject, action, project.id))
 
 
 def save_config(repo: StoresRepo, config: Config, subject: str, action: str) -> str:
+    refuse_links(repo.root, [CONFIG_FILE])
     with _restoring(repo, [CONFIG_FILE]):
         atomic_write(repo.root / CONFIG_FILE, config_text(config))
         return gitcmd.commit_paths(repo.root, [CONFIG_FILE], commit_message(subject, action))
@@ -152,8 +154,8 @@ def new_project(repo: StoresRepo, sop_id: str, *, store: str, owner: str, projec
     from storeops.sop import check_category, get_sop, load_library
 
     timezone = repo.config.timezone
-    start_date = dates.user_date(start, "--start", timezone)
-    target_date = dates.user_date(target, "--target", timezone)
+    start_date = dates.user_date(start, "--start", timezone, earliest=EARLIEST_YEAR)
+    target_date = dates.user_date(target, "--target", timezone, earliest=EARLIEST_YEAR)
     if category is not None:
         check_id(category, "category (like home-kitchen)")
     with repo.lock():
@@ -280,7 +282,7 @@ def assign(repo: StoresRepo, project_id: str, task_id: str, person: str):
 def schedule(repo: StoresRepo, project_id: str, task_id: str, due: str | None, appointment: str | None):
     if due is None and appointment is None:
         raise UsageError("nothing to change", hint="pass --due DATE and/or --appointment DATETIME")
-    due_date = dates.user_date(due, "--due", repo.config.timezone)
+    due_date = dates.user_date(due, "--due", repo.config.timezone, earliest=EARLIEST_YEAR)
     moment = None
     if appointment is not None:
         moment = dates.user_datetime(appointment, "--appointment", repo.config.timezone)
@@ -364,6 +366,7 @@ def fmt(repo: StoresRepo, check_only: bool) -> tuple[list[str], list]:
             from storeops import journal
 
             who = actor(repo)
+            refuse_links(repo.root, list(changed))
             # a file with uncommitted edits (yours) is rewritten in place and left for you to commit:
             # storeops commits only changes it made itself
             edited = set(journal.dirty_paths(repo.root, gitcmd.run(repo.root, "rev-parse", "HEAD").stdout.strip(),
@@ -500,6 +503,7 @@ def copy_sop(repo: StoresRepo, sop_id: str, new_id: str | None) -> str:
         if (repo.root / rel).exists():
             raise UsageError(f"{rel} already exists", hint="edit it, or pass --as NEW_ID")
         data = dict(sop.data, id=target_id)
+        refuse_links(repo.root, [rel])
         with _restoring(repo, [rel]):
             atomic_write(repo.root / rel, yamlio.dumps(data))
             gitcmd.commit_paths(repo.root, [rel], commit_message(

@@ -91,6 +91,8 @@ def _mapping(text: str, source: str):
 
 
 def check_config(repo: StoresRepo) -> tuple[list[Problem], Config | None]:
+    if (repo.root / CONFIG_FILE).is_symlink():
+        return [], None  # never read: check_tree reports the link
     text, data = _parse(repo.root / CONFIG_FILE, CONFIG_FILE)
     if text is None:
         return [data], None
@@ -106,7 +108,33 @@ def check_config(repo: StoresRepo) -> tuple[list[Problem], Config | None]:
             out.add(error.path, error.message, "config")
             reported.append(tuple(error.path))
     # a team read around its broken fields would blame every project for a person set aside: no people checks
-    return out.items, (config if not out.items else None)
+    usable = config if not out.items else None
+    if usable is not None:
+        _check_people(out, usable)
+    return out.items, usable
+
+
+def _check_people(out: _Collector, config: Config) -> None:
+    """Commits map to people by email, and files are encrypted to their keys: both must be unambiguous and real."""
+    from storeops import vault
+
+    owners: dict[str, str] = {}
+    for i, person in enumerate(config.people):
+        email = person.email.strip().lower()
+        if email in owners:
+            out.add(("people", i, "email"), f"{person.email} also belongs to {owners[email]}: commits by that "
+                                            "address could be credited to either", "people")
+        owners.setdefault(email, person.name)
+        if person.age:
+            try:
+                vault.normalize_key(person.age)
+            except UsageError as error:
+                if "private key" in error.message:
+                    out.add(("people", i, "age"), f"{person.name}'s age: holds a private key; remove it and "
+                                                  "replace the key (it is in git history now)", "people")
+                else:
+                    out.add(("people", i, "age"), f"{person.age[:40]!r} is not an age recipient (age1...) or an "
+                                                  "SSH public key", "people")
 
 
 def check_sop_file(path: Path, source: str) -> list[Problem]:
@@ -379,6 +407,7 @@ def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Co
             _check_readers(out, config, doc.readers, at + ("documents", k, "readers"))
     for key, secret in project.secrets.items():
         _check_readers(out, config, tuple(secret.get("readers") or ()), ("secrets", key, "readers"))
+        _check_secret(out, key, secret)
     for i, rejection in enumerate(project.rejections):
         if rejection.task and rejection.task not in ids:
             out.add(("rejections", i, "task"), f"unknown task {rejection.task!r}", "rejection")
@@ -389,31 +418,67 @@ def _check_rules(out: _Collector, repo: StoresRepo, project: Project, config: Co
                 out.add(("rejections", i, "evidence"), f"attachments of {project.id} live under attachments/{project.id}/", "rejection")
             elif not (repo.root / rejection.evidence).is_file():
                 out.add(("rejections", i, "evidence"), f"{rejection.evidence} does not exist", "rejection")
+            elif rejection.evidence.endswith(".age") and not (repo.root / rejection.evidence).is_symlink():
+                from storeops import agefile
+
+                broken = agefile.problem((repo.root / rejection.evidence).read_bytes())
+                if broken is not None:
+                    out.add(("rejections", i, "evidence"),
+                            f"{rejection.evidence} is not a valid age file: {broken} (damaged?)", "damaged")
+
+
+def _check_secret(out: _Collector, key: str, secret: dict) -> None:
+    from storeops import agefile
+
+    armored = secret.get("age")
+    if isinstance(armored, str):
+        broken = agefile.problem(armored.encode("utf-8", "replace"))
+        if broken is not None:
+            out.add(("secrets", key, "age"), f"secret {key} is not a valid age file: {broken} (damaged?)", "damaged")
 
 
 def _check_stored(out: _Collector, repo: StoresRepo, doc, at: tuple, keyring) -> None:
     """The stored file is what the project says: age ciphertext when named .age, and the recorded sha256.
 
-    Encrypted files are verified only when this user's identity can decrypt them (CI usually cannot).
+    Without an identity only the age header can be checked (CI usually has none); with one, a file that
+    fails to decrypt for its readers is damaged, and the plaintext is compared with the recorded sha256.
     """
-    from storeops import vault
+    from storeops import agefile, vault
+
+    from storeops.repo import linked
 
     path = repo.root / doc.file
-    if not path.is_file():
-        return
+    if linked(repo.root, doc.file, _folders(repo)) or not path.is_file():
+        return  # a symlink is a finding of check_tree, and never read
     data = path.read_bytes()
     if doc.file.endswith(vault.SUFFIX):
         if not vault.is_age(data):
             out.add(at + ("file",), f"{doc.file} is named .age but is not age ciphertext", "sensitive")
             return
-        if not doc.sha256 or keyring is None or not keyring.available():
+        broken = agefile.problem(data)
+        if broken is not None:
+            out.add(at + ("file",), f"{doc.file} is not a valid age file: {broken} (damaged?)", "damaged")
+            return
+        if keyring is None or not keyring.available():
             return
         try:
             data = vault.decrypt(data, keyring.identities, doc.file)
-        except vault.CannotDecrypt:
+        except vault.CannotDecrypt as error:
+            # "damaged": the key matched and the bytes are wrong; no matching key is normal until
+            # `rekey` after a key change, and says nothing about the file
+            if "damaged" in error.message:
+                out.add(at + ("file",), f"{doc.file} cannot be decrypted by its readers — damaged? "
+                                        "(restore it from git history or attach it again)", "damaged")
             return
     if doc.sha256 and vault.sha256(data) != doc.sha256:
         out.add(at + ("sha256",), f"{doc.file} does not match its recorded sha256 (changed outside storeops?)", "hash")
+
+
+def _folders(repo: StoresRepo) -> dict:
+    """The repo's folders known (not) to be symlinks, for this run (one StoresRepo is one command)."""
+    if not hasattr(repo, "_link_folders"):
+        repo._link_folders = {}
+    return repo._link_folders
 
 
 def _check_readers(out: _Collector, config: Config | None, readers: tuple, at: tuple) -> None:
@@ -446,6 +511,9 @@ def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None)
     for path in (progress(files) if progress else files):
         problems += check_project_file(repo, path, config, library, keyring, parsed, store)
     store.save(prune=not paths)
+    from storeops.check_tree import tree_problems
+
+    problems += tree_problems(repo, {pid: project for pid, (project, _text) in parsed.items()})
     problems += isolation_problems(repo, parsed, compare_all=bool(paths))
     # like a compiler: by file, then line and column (the order each stage found them in breaks ties)
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.col or 0))
@@ -480,12 +548,14 @@ def isolation_problems(repo: StoresRepo, parsed: dict, compare_all: bool) -> lis
 def _sop_files(repo: StoresRepo):
     from storeops.sop import sop_files
 
-    return [f for f in sop_files(repo.root) if f[2] == "team"]
+    return [f for f in sop_files(repo.root) if f[2] == "team" and not f[0].is_symlink()]
 
 
 def _project_files(repo: StoresRepo, paths: list[Path] | None) -> list[Path]:
     if not paths:
-        return sorted(p for p in repo.projects_dir.glob("*.yaml") if not p.name.startswith("."))
+        if repo.projects_dir.is_symlink():
+            return []  # never followed: check_tree reports the link
+        return sorted(p for p in repo.projects_dir.glob("*.yaml") if not p.name.startswith(".") and not p.is_symlink())
     projects = repo.projects_dir.resolve()
     always = {(repo.root / CONFIG_FILE).resolve(), repo.root.resolve(), (repo.root / "sop").resolve()}
     files: list[Path] = []

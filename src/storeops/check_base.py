@@ -24,8 +24,9 @@ def check_history(repo: StoresRepo, base: str, require_signed: bool = False) -> 
     grant its own author the role it then uses.
     """
     base_sha = ranges.resolve(repo.root, base)
-    commits = gitlog.read_commits(repo.root, [f"{base_sha}..HEAD"], [gitlog.PROJECTS, "attachments/"],
-                                   reverse=True)
+    from storeops.check_tree import LINK_ROOTS
+
+    commits = gitlog.read_commits(repo.root, [f"{base_sha}..HEAD"], list(LINK_ROOTS), reverse=True)
     problems: list[Problem] = []
     with gitlog.Blobs(repo.root) as blobs:
         versions = gitlog.Versions(blobs)
@@ -41,15 +42,34 @@ def check_history(repo: StoresRepo, base: str, require_signed: bool = False) -> 
                         names += [f"{p}:{change.path}" for p in commit.parents[1:]]
         versions.load(names)
         audit = _CommitAudit(repo, versions, team, require_signed)
+        audit.ciphertexts = _age_blobs(blobs, commits)
         for commit in commits:
             for change in commit.files:
                 if commit.is_merge and audit.taken_from_a_parent(commit, change):
                     continue  # the merge kept one side's version: that side's commits are judged on their own
-                if history.is_project_path(change.path):
+                if change.new_blob and change.new_mode == _SYMLINK:
+                    problems.append(audit.symlink(commit, change))
+                elif history.is_project_path(change.path):
                     problems += audit.project_file(commit, change)
                 elif change.path.startswith("attachments/") and change.new_blob:
                     problems += audit.attachment(commit, change)
+                elif change.path.startswith(gitlog.PROJECTS) and change.new_blob:
+                    problems += audit.stray(commit, change)
     return problems
+
+
+_SYMLINK = "120000"
+
+
+def _age_blobs(blobs, commits) -> dict[str, str | None]:
+    """blob id → what is wrong with its age header (None: it parses), for every `.age` file added or
+    changed in the range, replaced later or not: history keeps every version."""
+    from storeops import agefile
+
+    wanted = {c.new_blob for commit in commits for c in commit.files
+              if c.new_blob and c.path.startswith("attachments/") and c.path.endswith(".age") and c.new_mode != _SYMLINK}
+    found = blobs.fetch(sorted(wanted)) if wanted else {}
+    return {sha: (agefile.problem(item[1]) if item else None) for sha, item in found.items()}
 
 
 def _team_at(repo: StoresRepo, blobs, revision: str) -> Config:
@@ -67,6 +87,23 @@ class _CommitAudit:
         self.repo, self.versions, self.team, self.require_signed = repo, versions, team, require_signed
         self._signatures: dict[str, str | None] = {}
         self._trees: dict[str, dict[str, str]] = {}
+        self.ciphertexts: dict[str, str | None] = {}
+
+    def symlink(self, commit, change) -> Problem:
+        from storeops.check_tree import link_message
+
+        return Problem(change.path, None, None, f"commit {commit.short} by {commit.author_email}: "
+                                                f"{link_message(change.path)}", "symlink")
+
+    def stray(self, commit, change) -> list[Problem]:
+        from storeops.check_tree import KEPT
+
+        if change.path in KEPT:
+            return []
+        return [Problem(change.path, None, None, f"commit {commit.short} by {commit.author_email}: {change.path} is "
+                                                 "not a project file: projects/ holds only <id>.yaml files; if it is a "
+                                                 "scan it is now in git history: drop this commit from the branch "
+                                                 "(git rebase -i)", "stray")]
 
     def taken_from_a_parent(self, commit, change) -> bool:
         """Whether a merge's version of a file is one of its parents' versions (or absent like in one of them):
@@ -128,6 +165,10 @@ class _CommitAudit:
                 found += self._change(commit, old, new, item)
             if old is None:
                 found += self._born(commit, new)
+            from storeops.check_access import project_changes
+
+            found += [(where, message, "access")
+                      for where, message in project_changes(self.team, commit.author_email, old, new)]
         return found
 
     def _change(self, commit, old, new, item) -> list[tuple[tuple, str, str]]:
@@ -203,20 +244,57 @@ class _CommitAudit:
         return None
 
     def attachment(self, commit, change) -> list[Problem]:
+        from storeops.check_tree import KEPT
+
         path = change.new_path
         parts = path.split("/")
-        if path.endswith(".age") or len(parts) < 3:
+        who = f"commit {commit.short} by {commit.author_email}"
+        if path in KEPT:
             return []
+        if path.endswith(".age"):
+            broken = self.ciphertexts.get(change.new_blob)
+            if broken is not None:
+                return [Problem(path, None, None, f"{who}: {path} is named .age but is not age ciphertext ({broken}); "
+                                                  "if it is plaintext it is now in git history: drop this commit from "
+                                                  "the branch (git rebase -i)", "plaintext")]
+            return self._replaced(commit, change, parts)
+        if len(parts) < 3:
+            return [self._undeclared(who, path)]
         project = self.versions.get(f"{commit.sha}:{gitlog.PROJECTS}{parts[1]}.yaml")
         docs = [d for t in getattr(project, "tasks", ()) for d in t.documents]
         name = parts[-1]
         sensitive = [d for d in docs if d.sensitive and (d.file == path or name.split(".", 1)[0] == d.id)]
-        if not sensitive:
+        if sensitive:
+            return [Problem(path, None, None, f"{who}: plaintext of the sensitive document {sensitive[0].id} is now "
+                                              "in git history; attach it encrypted and drop this commit from the "
+                                              "branch (git rebase -i)", "plaintext")]
+        declared = {d.file for d in docs} | {r.evidence for r in getattr(project, "rejections", ())}
+        if path not in declared:
+            return [self._undeclared(who, path)]
+        return []
+
+    @staticmethod
+    def _undeclared(who: str, path: str) -> Problem:
+        return Problem(path, None, None, f"{who}: {path} is a file no project declares, not encrypted: if it is a "
+                                         "document it is now in git history; drop this commit from the branch "
+                                         "(git rebase -i) and attach it with `storeops attach`", "plaintext")
+
+    def _replaced(self, commit, change, parts) -> list[Problem]:
+        """A `.age` file replaced while its project file stayed as it was (the recorded sha256 kept)."""
+        from storeops.check_access import ciphertext_change
+
+        if commit.is_merge or not change.old_blob or len(parts) < 3:
             return []
-        return [Problem(path, None, None, f"commit {commit.short} by {commit.author_email}: plaintext of the "
-                                          f"sensitive document {sensitive[0].id} is now in git history; attach it "
-                                          "encrypted and drop this commit from the branch (git rebase -i)",
-                        "plaintext")]
+        project_path = f"{gitlog.PROJECTS}{parts[1]}.yaml"
+        old = self.versions.get(f"{commit.parents[0]}:{project_path}") if commit.parents else None
+        new = self.versions.get(f"{commit.sha}:{project_path}")
+        message = ciphertext_change(self.team, commit.author_email, change.path,
+                                    old if isinstance(old, Project) else None,
+                                    new if isinstance(new, Project) else None)
+        if message is None:
+            return []
+        return [Problem(change.path, None, None, f"commit {commit.short} by {commit.author_email}: {message}",
+                        "access")]
 
     def _problem(self, commit, change, project, where: tuple, message: str, code: str) -> Problem:
         line = None

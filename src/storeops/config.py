@@ -11,7 +11,7 @@ from storeops.model import ID_RE, PERSON_RE, ROLES, FieldError, _get, _strings
 
 LANGUAGES = ("en", "zh")
 WEBHOOK_FORMATS = ("slack", "feishu", "dingtalk", "generic")
-ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 
 DEFAULT_POLICIES = {
     "remind_days": 3,          # remind about tasks due within this many days

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from storeops.errors import UsageError
 
-TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])\Z")
 
 # Which weekdays (cron numbering, Sunday = 0) Monday-Friday become when the UTC day differs.
 _WEEKDAYS = {-1: "0-4", 0: "1-5", 1: "2-6"}

@@ -107,19 +107,28 @@ def _ambiguous(match: re.Match, on: date) -> str:
     return ""
 
 
-def user_date(value: str | None, option: str, timezone: str = "UTC", on: date | None = None) -> date | None:
+def user_date(value: str | None, option: str, timezone: str = "UTC", on: date | None = None,
+              earliest: int | None = None) -> date | None:
     """A date option's value (None stays None); `on` is today (default: today in `timezone`).
 
-    Bad input is a UsageError naming the option, with the accepted forms as the hint."""
+    `earliest`: the first year allowed (up to model.LATEST_YEAR) for a date that is planned from;
+    None: any year (a filter). Bad input is a UsageError naming the option, with the accepted forms as the hint."""
     if value is None:
         return None
     day = on
     if day is None and not _ISO.match(value.strip()):
         day = today(timezone)
     try:
-        return resolve(value, day or date.min, back=option in LOOKING_BACK)
+        found = resolve(value, day or date.min, back=option in LOOKING_BACK)
     except ValueError as error:
         raise _refusal(option, value, str(error), f"write one of {FORMS}") from None
+    if earliest is not None:
+        from storeops.model import LATEST_YEAR
+
+        if not earliest <= found.year <= LATEST_YEAR:
+            raise UsageError(f"{option}: {found.isoformat()!r} is outside the years {earliest}–{LATEST_YEAR}",
+                             hint=f"dates run from {earliest} to {LATEST_YEAR}")
+    return found
 
 
 def _refusal(option: str, value: str, reason: str, hint: str) -> UsageError:
@@ -146,7 +155,7 @@ def user_datetime(value: str, option: str, timezone: str, on: date | None = None
     except ValueError:
         exact = None
     if exact is not None and exact.tzinfo is not None and ("T" in text or " " in text):
-        return datetime.fromisoformat(exact.isoformat())
+        return _in_years(datetime.fromisoformat(exact.isoformat()), option, value)
     match = _DATETIME.match(text)
     if match is None:
         raise UsageError(f"{option}: {value!r} is not a date and time", hint=hint)
@@ -166,4 +175,13 @@ def user_datetime(value: str, option: str, timezone: str, on: date | None = None
         moment = moment.replace(tzinfo=zone)
     else:
         moment = moment.replace(tzinfo=ZoneInfo(timezone))
-    return datetime.fromisoformat(moment.isoformat())
+    return _in_years(datetime.fromisoformat(moment.isoformat()), option, value)
+
+
+def _in_years(moment: datetime, option: str, value: str) -> datetime:
+    from storeops.model import EARLIEST_YEAR, LATEST_YEAR
+
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise UsageError(f"{option}: {value!r} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR}",
+                         hint=f"dates run from {EARLIEST_YEAR} to {LATEST_YEAR}")
+    return moment

@@ -15,10 +15,10 @@ from pathlib import Path
 from storeops import dates, gitcmd, vault
 from storeops.actions import _restoring, _writable, actor, commit_message, validate_project
 from storeops.errors import DataError, UsageError, did_you_mean
-from storeops.model import Document, Project, Task
-from storeops.repo import ATTACHMENTS_DIR, StoresRepo, atomic_write_bytes, check_id
+from storeops.model import EARLIEST_ISSUED_YEAR, Document, Project, Task
+from storeops.repo import ATTACHMENTS_DIR, StoresRepo, atomic_write_bytes, check_id, refuse_links
 
-_SUFFIX_RE = re.compile(r"^\.[a-z0-9]{1,10}$")
+_SUFFIX_RE = re.compile(r"^\.[a-z0-9]{1,10}\Z")
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,7 @@ def commit_changes(repo: StoresRepo, projects: list[Project], files: dict[str, b
     for project, source in zip(projects, sources):
         validate_project(project, source)
     paths = sources + [rel for rel, data in files.items() if data is not None or tracked(repo, rel)]
+    refuse_links(repo.root, sources + list(files))
     with _restoring(repo, sources + list(files)):
         for rel, data in files.items():
             if data is None:
@@ -116,7 +117,7 @@ def attach(repo: StoresRepo, project_id: str, source: Path, *, task_id: str | No
            doc_id: str | None = None, issued: str | None = None, sensitive: bool | None = None,
            readers: str | None = None) -> Attached:
     """Record `source` as a document of the project; sensitive ones are stored encrypted."""
-    issued_date = dates.user_date(issued, "--issued", repo.config.timezone)
+    issued_date = dates.user_date(issued, "--issued", repo.config.timezone, earliest=EARLIEST_ISSUED_YEAR)
     if doc_id is not None:
         check_id(doc_id, "document id")
     data = _read_source(source)
@@ -203,6 +204,7 @@ def open_document(repo: StoresRepo, project_id: str, doc_id: str, task_id: str |
         raise UsageError(f"nothing is attached for {project.id}/{doc.id} yet",
                          hint=f"storeops attach {project.id} FILE --doc {doc.id}")
     path = repo.root / doc.file
+    refuse_links(repo.root, [doc.file])
     try:
         data = path.read_bytes()
     except OSError:

@@ -20,7 +20,7 @@ from storeops import __version__, vault
 from storeops.actions import actor, today
 from storeops.errors import EnvError, UsageError
 from storeops.model import Project
-from storeops.repo import StoresRepo
+from storeops.repo import StoresRepo, refuse_links
 from storeops.workflow import project_status
 
 FORMATS = ("dir", "zip")
@@ -88,6 +88,7 @@ def build(repo: StoresRepo, project: Project, decrypt: bool, keyring: vault.Keyr
                 else:
                     entry["validity"] = "not needed"
                 continue
+            refuse_links(repo.root, [doc.file])
             try:
                 data = (repo.root / doc.file).read_bytes()
             except OSError:
@@ -112,6 +113,7 @@ def build(repo: StoresRepo, project: Project, decrypt: bool, keyring: vault.Keyr
     for i, rejection in enumerate(project.rejections):
         item = {**rejection.to_dict(), "evidence_file": None, "evidence_encrypted": False}
         if rejection.evidence:
+            refuse_links(repo.root, [rejection.evidence])
             try:
                 data = (repo.root / rejection.evidence).read_bytes()
             except OSError:

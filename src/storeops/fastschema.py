@@ -169,7 +169,9 @@ class _Compiler:
         return lambda x: _equal(x, value)
 
     def k_pattern(self, pattern, schema) -> Check:
-        search = re.compile(pattern).search
+        from storeops.schema import python_pattern
+
+        search = re.compile(python_pattern(pattern)).search
         return lambda x: not isinstance(x, str) or search(x) is not None
 
     def k_minLength(self, limit, schema) -> Check:

@@ -12,7 +12,7 @@ from storeops import gitcmd, install_spec
 from storeops.config import Config
 from storeops.errors import UsageError
 from storeops.model import ROLES
-from storeops.repo import StoresRepo, atomic_write
+from storeops.repo import StoresRepo, atomic_write, refuse_links
 
 FORGES = ("github", "gitlab")
 
@@ -265,6 +265,7 @@ def write_forge(repo: StoresRepo, forge: str, force: bool = False, install: str 
             changed[rel] = text
         if not changed:
             return []
+        refuse_links(repo.root, list(changed))
         with _restoring(repo, list(changed)):
             for rel, text in changed.items():
                 atomic_write(repo.root / rel, text)

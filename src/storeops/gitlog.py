@@ -43,6 +43,7 @@ class FileChange:
     new_path: str | None
     old_blob: str | None
     new_blob: str | None
+    new_mode: str = ""          # git's file mode after the change: 120000 is a symlink, 160000 a submodule
 
     @property
     def path(self) -> str:
@@ -167,7 +168,7 @@ def parse_raw(tokens: list[str], i: int = 0) -> tuple[list[FileChange], int]:
         i += 1
         if not meta.startswith(":"):
             continue
-        _, _, old_blob, new_blob, status = meta[1:].split(" ")[:5]
+        _, new_mode, old_blob, new_blob, status = meta[1:].split(" ")[:5]
         letter = status[:1]
         if letter in "RC":
             old_path, new_path = tokens[i], tokens[i + 1]
@@ -181,6 +182,7 @@ def parse_raw(tokens: list[str], i: int = 0) -> tuple[list[FileChange], int]:
             new_path=None if letter == "D" else new_path,
             old_blob=None if old_blob == NULL_BLOB else old_blob,
             new_blob=None if new_blob == NULL_BLOB else new_blob,
+            new_mode=new_mode,
         ))
     return files, i
 

@@ -84,6 +84,9 @@ def handover(repo: StoresRepo, person: str, to: str, project_ids: list[str] | No
         body = "\n".join(f"{m.project}" + (f"/{m.task}" if m.task else " (owner)") for m in moves)
         trailers = "".join(f"Storeops-Project: {p.id}\n" for p in changed) + "Storeops-Action: handover\n"
         message = f"{subject}\n\n{body}\n\nBy {who.name}.\n\n{trailers}"
+        from storeops.repo import refuse_links
+
+        refuse_links(repo.root, sources)
         with _restoring(repo, sources):
             for project in changed:
                 repo.write_project(project)

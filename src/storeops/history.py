@@ -182,6 +182,14 @@ def _renamed_into(root: Path, oldest: Commit, path: str) -> bool:
     return any(c.new_path == path and c.status in "RC" for c in commit.files)
 
 
+def is_shallow(root: Path) -> bool:
+    """A shallow clone: its oldest commits stand for everything before them (a project shows as created there)."""
+    from storeops import gitcmd
+
+    found = gitcmd.run(root, "rev-parse", "--is-shallow-repository", check=False)
+    return found.returncode == 0 and found.stdout.strip() == "true"
+
+
 def log(root: Path, config: Config, query: LogQuery) -> list[Event]:
     """Events newest first, from every commit that touched projects/ (hand edits and merges included)."""
     from zoneinfo import ZoneInfo

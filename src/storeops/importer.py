@@ -22,7 +22,7 @@ from storeops.model import STATES, Project
 
 FIELDS = ("id", "store", "site", "owner", "start", "target", "category", "entity")
 TASK_FIELDS = ("state", "assignee", "due")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")  # \Z: `$` would let a trailing newline through
 
 
 @dataclass
@@ -222,14 +222,21 @@ def plan(table: Table, mapping: Mapping, sop, config, repo, today: date, update:
             if value in (None, ""):
                 return None
             if isinstance(value, datetime):
-                return value.date()
-            if isinstance(value, date):
-                return value
-            try:
-                return date.fromisoformat(str(value).strip())
-            except ValueError:
-                bad(name, f"{name} {str(value)!r} is not a date", header)
+                found = value.date()
+            elif isinstance(value, date):
+                found = value
+            else:
+                try:
+                    found = date.fromisoformat(str(value).strip())
+                except ValueError:
+                    bad(name, f"{name} {str(value)!r} is not a date", header)
+                    return None
+            from storeops.model import EARLIEST_YEAR, LATEST_YEAR
+
+            if not EARLIEST_YEAR <= found.year <= LATEST_YEAR:
+                bad(name, f"{name} {found.isoformat()!r} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR}", header)
                 return None
+            return found
 
         def person(name: str, value: str | None, header: str | None = None) -> str | None:
             if value is None or config.person(value) is not None:
@@ -373,6 +380,9 @@ def commit(repo, found: Plan, source: str, who) -> str | None:
     lines = [f"new {p.id}: {p.store}" for p in found.new] + [f"updated {p.id}" for p in found.updated]
     subject = f"import {len(found.new)} project(s) from {source}" + (
         f", {len(found.updated)} updated" if found.updated else "")
+    from storeops.repo import refuse_links
+
+    refuse_links(repo.root, paths)
     with _restoring(repo, paths):
         for project in projects:
             repo.write_project(project)

@@ -188,6 +188,7 @@ ZH: dict[str, str] = {
         "类目 '{value}' 不是团队的类目（把它加到 storeops.yaml 的 categories: 下）",
     "id '{value}' is not a project id (lowercase letters, digits and -)": "id '{value}' 不是项目 id（小写字母、数字和 -）",
     "{what} '{value}' is not a date": "{what} '{value}' 不是日期",
+    "{what} '{value}' is outside the years {n}–{n2}": "{what} '{value}' 不在 {n}–{n2} 年之间",
     "{what} '{value}' is not a state — did you mean {alts}?": "{what} '{value}' 不是任务状态——是不是 {alts}？",
     "{what} '{value}' is not a state": "{what} '{value}' 不是任务状态",
     "project {project} is also row {n}": "项目 {project} 与第 {n} 行重复",
@@ -484,4 +485,24 @@ ZH: dict[str, str] = {
     "ok: every commit since {base}": "通过：{base} 之后的每个提交",
     "{n} file(s) not in canonical form (run `storeops fmt`)": "{n} 个文件不是规范格式（运行 `storeops fmt`）",
     "formatted {n} file(s)": "已格式化 {n} 个文件",
+    # ---- input edges (issue 14) ----
+    "'{value}' is outside the years {n}–{n2}": "'{value}' 不在 {n}–{n2} 年之间",
+    "{option}: '{value}' is outside the years {n}–{n2}": "{option}：'{value}' 不在 {n}–{n2} 年之间",
+    "dates run from {n} to {n2}": "日期须在 {n} 年到 {n2} 年之间",
+    "the secret on stdin is not UTF-8 text (byte {n}); nothing was stored":
+        "标准输入中的密文不是 UTF-8 文本（第 {n} 字节）；没有保存任何内容",
+    "pipe text, or store a binary file with `storeops attach`": "请输入文本；二进制文件请用 `storeops attach` 保存",
+    "git push {remote} was refused: {what}": "git push {remote} 被拒绝：{what}",
+    "the remote is a working copy with that branch checked out: push to a bare repository (git clone --bare) instead; your commits are safe locally":
+        "远端是一个检出了该分支的工作副本：请推送到裸仓库（git clone --bare）；你的提交在本地是安全的",
+    "your commits are safe locally; fix what the remote says and run storeops sync again":
+        "你的提交在本地是安全的；按远端的提示修复后再运行 storeops sync",
+    "the history is shallow (a shallow clone): changes before its oldest commit are missing, and what that commit holds shows as made there":
+        "历史是浅克隆的：最早提交之前的变更缺失，该提交中已有的内容会显示为在那里产生",
+    "run `git fetch --unshallow` to read the whole history": "运行 `git fetch --unshallow` 读取完整历史",
+    # ---- symlinks in the stores repo (issue 14) ----
+    "{file} is a symbolic link: storeops does not read or write through links in the stores repo":
+        "{file} 是符号链接：storeops 不会通过 stores 仓库中的链接读写文件",
+    "replace it with a real file or folder (`storeops check` lists every link); nothing was changed":
+        "请换成真实的文件或文件夹（`storeops check` 会列出所有链接）；没有做任何改动",
 }

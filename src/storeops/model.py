@@ -18,12 +18,14 @@ STATUSES = ("preparing", "under_review", "approved", "rejected", "archived")
 ROLES = ("ops", "finance", "legal", "lead", "admin")
 OUTCOMES = ("opened", "abandoned", "failed")
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-PERSON_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-SPAN_RE = re.compile(r"^([0-9]{1,4})([dw])$")  # up to 9999 days or weeks: date arithmetic stays in range
-DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}\Z")
+PERSON_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+SPAN_RE = re.compile(r"^([0-9]{1,4})([dw])\Z")  # up to 9999 days or weeks: date arithmetic stays in range
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+\Z")
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # plans, due dates, appointments: date arithmetic stays far from date.max
+EARLIEST_ISSUED_YEAR = 1900  # an issue date may be old (a licence, a passport)
 MAX_VALID_DAYS = 36500  # a century: keeps issued + valid_days a real date
 
 ACCOUNT_KEYS = ("seller_id", "login_email", "store_url", "payout_bound")
@@ -48,13 +50,20 @@ class FieldError(ValueError):
         return out
 
 
-def parse_date(value: str, path: tuple = ()) -> date:
+def parse_date(value: str, path: tuple = (), earliest: int = EARLIEST_YEAR, latest: int = LATEST_YEAR) -> date:
     if not isinstance(value, str) or not DATE_RE.match(value):
         raise FieldError(path, f"expected a date YYYY-MM-DD, got {value!r}")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise FieldError(path, f"{value!r} is not a calendar date") from None
+    _in_years(day, value, path, earliest, latest)
+    return day
+
+
+def _in_years(day: date, value: str, path: tuple, earliest: int = EARLIEST_YEAR, latest: int = LATEST_YEAR) -> None:
+    if not earliest <= day.year <= latest:
+        raise FieldError(path, f"{value!r} is outside the years {earliest}–{latest}")
 
 
 def parse_datetime(value: str, path: tuple = ()) -> datetime:
@@ -64,6 +73,7 @@ def parse_datetime(value: str, path: tuple = ()) -> datetime:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise FieldError(path, f"expected a date and time with offset like 2026-12-10T10:00:00+08:00, got {value!r}")
+    _in_years(moment.date(), value, path)
     return moment
 
 
@@ -121,9 +131,9 @@ def _strings(data: dict, key: str, path: tuple) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _opt_date(data: dict, key: str, path: tuple) -> date | None:
+def _opt_date(data: dict, key: str, path: tuple, earliest: int = EARLIEST_YEAR) -> date | None:
     value = _get(data, key, (str, type(None)), path, None)
-    return None if value is None else parse_date(value, path + (key,))
+    return None if value is None else parse_date(value, path + (key,), earliest)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -174,7 +184,7 @@ class Document:
             optional=_get(d, "optional", bool, path, False),
             template=_get(d, "template", (str, type(None)), path, None),
             file=_get(d, "file", (str, type(None)), path, None),
-            issued=_opt_date(d, "issued", path),
+            issued=_opt_date(d, "issued", path, EARLIEST_ISSUED_YEAR),
             valid_days=_get(d, "valid_days", (int, type(None)), path, None),
             sha256=_get(d, "sha256", (str, type(None)), path, None),
             readers=_strings(d, "readers", path),

@@ -17,7 +17,7 @@ from storeops import dates
 from storeops.actions import _restoring, _writable, actor, commit_message, save_project, today, validate_project
 from storeops.errors import UsageError, did_you_mean
 from storeops.model import ACCOUNT_KEYS, ISOLATION_KEYS, OUTCOMES, Archived, Project, Rejection, Task
-from storeops.repo import ATTACHMENTS_DIR, StoresRepo, atomic_write_bytes
+from storeops.repo import ATTACHMENTS_DIR, StoresRepo, atomic_write_bytes, refuse_links
 from storeops.workflow import advance as advance_task
 from storeops.workflow import find_task, project_status
 
@@ -39,7 +39,7 @@ def reject(repo: StoresRepo, project_id: str, reason: str, *, task_id: str | Non
            message: str | None = None, evidence: Path | None = None, at: str | None = None,
            sensitive: bool | None = None) -> Rejected:
     """Record the platform's rejection and send the rejected task back for rework."""
-    when = dates.user_date(at, "--at", repo.config.timezone)
+    when = dates.user_date(at, "--at", repo.config.timezone)  # any year: the future is refused below
     if evidence is not None:
         _check_evidence(evidence)
     with repo.lock():
@@ -63,6 +63,7 @@ def reject(repo: StoresRepo, project_id: str, reason: str, *, task_id: str | Non
             rejection = Rejection(at=when, task=task.id, reason=reason, message=message or None, evidence=kept)
             changed = dataclasses.replace(changed, rejections=changed.rejections + (rejection,))
             validate_project(changed, rel)
+            refuse_links(repo.root, [rel])
             with _restoring(repo, [rel] + ([kept] if kept else []), made=(kept,) if kept else ()):
                 repo.write_project(changed)
                 subject = f"reject {project.id}: {task.id} {old.state} → rejected ({reason})"
@@ -144,6 +145,7 @@ def store_evidence(repo: StoresRepo, project: Project, task: Task, source: Path,
     from storeops import vault
 
     rel = evidence_name(repo, project.id, source, when)
+    refuse_links(repo.root, [rel, rel + ".age"])
     target = repo.root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     warning = None

@@ -107,6 +107,9 @@ class _Rekey:
         return vault.known_readers(self.config, names) or fallback
 
     def _decrypt_file(self, rel: str) -> bytes:
+        from storeops.repo import refuse_links
+
+        refuse_links(self.repo.root, [rel])
         try:
             data = (self.repo.root / rel).read_bytes()
         except OSError:

@@ -77,6 +77,38 @@ def check_id(value: str, what: str = "project id") -> str:
     return value
 
 
+def linked(root: Path, relative: str, folders: dict | None = None) -> str | None:
+    """The first component of `relative` (a path inside the repo) that is a symlink, as a repo path; else None.
+
+    `folders`: a cache of folder → linked(folder) for one run over many files (a check of every attachment).
+    """
+    parts = [p for p in str(relative).replace(os.sep, "/").split("/") if p not in ("", ".")]
+    base = os.fspath(root)
+    for i in range(len(parts)):
+        prefix = "/".join(parts[:i + 1])
+        if folders is not None and i < len(parts) - 1:
+            if prefix not in folders:
+                folders[prefix] = os.path.islink(os.path.join(base, prefix))
+            found = folders[prefix]
+        else:
+            found = os.path.islink(os.path.join(base, prefix))
+        if found:
+            return prefix
+    return None
+
+
+def refuse_links(root: Path, paths) -> None:
+    """Storeops never reads or writes through a symlink inside the stores repo: a pull request could point
+    one at a file outside it (the CI runner's credentials, a folder to write into)."""
+    for rel in paths:
+        link = linked(root, str(rel))
+        if link is not None:
+            raise EnvError(f"{link} is a symbolic link: storeops does not read or write through links in the "
+                           "stores repo",
+                           hint="replace it with a real file or folder (`storeops check` lists every link); "
+                                "nothing was changed")
+
+
 @dataclass
 class StoresRepo:
     root: Path
@@ -151,6 +183,7 @@ class StoresRepo:
     def config(self) -> Config:
         if self._config is None:
             path = self.root / CONFIG_FILE
+            refuse_links(self.root, [CONFIG_FILE])
             text = yamlio.read_bytes(path, CONFIG_FILE)
             data = yamlio.loads(text, CONFIG_FILE)
             try:
@@ -163,12 +196,15 @@ class StoresRepo:
     def project_ids(self) -> list[str]:
         if not self.projects_dir.is_dir():
             return []
+        if self.projects_dir.is_symlink():
+            return []  # never followed; `check` reports the link
         return sorted(p.name[:-5] for p in self.projects_dir.iterdir()
-                      if p.name.endswith(".yaml") and not p.name.startswith("."))
+                      if p.name.endswith(".yaml") and not p.name.startswith(".") and not p.is_symlink())
 
     def read_project_text(self, project_id: str) -> tuple[str, str]:
         path = self.project_path(project_id)
         source = self.rel(path)
+        refuse_links(self.root, [source])
         if not path.is_file():
             raise UsageError(f"unknown project {project_id!r}", hint=did_you_mean(project_id, self.project_ids()))
         return yamlio.read_bytes(path, source), source

@@ -38,12 +38,34 @@ def validator(name: str):
     import jsonschema
 
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    cls = jsonschema.validators.extend(cls, {"pattern": _pattern_keyword})
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def python_pattern(pattern: str) -> str:
+    """A JSON Schema (ECMA-262) pattern for Python's `re`: there `$` is the end of the text,
+    while Python's `$` also matches before a trailing newline (an id `evil\\n` would pass)."""
+    out, escaped = [], False
+    for char in pattern:
+        out.append("\\Z" if char == "$" and not escaped else char)
+        escaped = char == "\\" and not escaped
+    return "".join(out)
+
+
+def _pattern_keyword(validator, pattern, instance, schema):
+    import re
+
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and re.search(python_pattern(pattern), instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 # what a pattern means, for messages (a regex is no help to the person who wrote the file)
 PATTERN_WORDS = {
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date YYYY-MM-DD",
+    "^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$": "a date YYYY-MM-DD in the years 2000–2100",
+    "^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$": "a date YYYY-MM-DD in the years 1900–2100",
     "^[0-9]{1,4}[dw]$": "a span of days or weeks like 3d or 2w (at most 4 digits)",
     "^[a-z0-9][a-z0-9-]*$": "an id of lowercase letters, digits and '-'",
     "^[A-Za-z0-9][A-Za-z0-9._-]*$": "a person name (letters, digits, '.', '_', '-')",

@@ -91,8 +91,9 @@ def _validate(data: dict, text: str, source: str) -> None:
 def sop_files(team_root: Path | None) -> list[tuple[Path, str, str]]:
     """(path, shown source, origin) for every SOP file; team files come last."""
     files = [(p, f"sop/{p.name} (built-in)", "built-in") for p in sorted(builtin_dir().glob("*.yaml"))]
-    if team_root is not None and (team_root / "sop").is_dir():
-        files += [(p, f"sop/{p.name}", "team") for p in sorted((team_root / "sop").glob("*.yaml"))]
+    if team_root is not None and (team_root / "sop").is_dir() and not (team_root / "sop").is_symlink():
+        # links are never followed (`check` reports them): a pull request could point one outside the repo
+        files += [(p, f"sop/{p.name}", "team") for p in sorted((team_root / "sop").glob("*.yaml")) if not p.is_symlink()]
     return files
 
 

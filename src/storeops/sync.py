@@ -62,11 +62,30 @@ def sync(repo: StoresRepo, remote: str | None = None, strategy: str = "rebase") 
             if pushed.returncode == 0:
                 result.pushed = ahead
                 return result
+            _refused(remote, pushed.stderr)
             if "rejected" not in pushed.stderr and "fetch first" not in pushed.stderr:
                 raise EnvError(f"git push {remote} failed: {_last_line(pushed.stderr)}",
                                hint="your commits are safe locally; fix access and run storeops sync again")
             gitcmd.run(root, "fetch", "--quiet", remote)  # someone pushed meanwhile: integrate again
         raise EnvError(f"{remote} kept changing while pushing", hint="run storeops sync again")
+
+
+def _refused(remote: str, stderr: str) -> None:
+    """The remote itself refused the push (a hook, a checked-out branch of a non-bare repository):
+    fetching again cannot help, so say git's own reason instead of retrying."""
+    lines = [line.strip() for line in stderr.splitlines()]
+    refusal = next((line for line in lines if "[remote rejected]" in line), None)
+    if refusal is None:
+        return
+    said = [line.removeprefix("remote:").strip().removeprefix("error:").strip() for line in lines
+            if line.startswith("remote:") and "error:" in line]
+    reason = said[0] if said else refusal.rpartition("(")[2].rstrip(")")
+    if "checked out" in refusal or "checked out" in reason:
+        raise EnvError(f"git push {remote} was refused: {reason}",
+                       hint="the remote is a working copy with that branch checked out: push to a bare repository "
+                            "(git clone --bare) instead; your commits are safe locally")
+    raise EnvError(f"git push {remote} was refused: {reason}",
+                   hint="your commits are safe locally; fix what the remote says and run storeops sync again")
 
 
 def _ensure_driver(root: Path) -> bool:

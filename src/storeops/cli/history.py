@@ -55,8 +55,13 @@ def log(
         raise UsageError(f"unknown project {project_id!r}",
                          hint=did_you_mean(project_id, repo.project_ids()) or "no history under that id either")
     timezone = repo.config.timezone
+    shallow = history.is_shallow(repo.root)
+    if shallow:
+        render.warn("the history is shallow (a shallow clone): changes before its oldest commit are missing, "
+                    "and what that commit holds shows as made there")
+        render.hint("run `git fetch --unshallow` to read the whole history")
     if as_json:
-        render.emit_json({"timezone": timezone, "events": [e.to_dict(timezone) for e in events]})
+        render.emit_json({"timezone": timezone, "shallow": shallow, "events": [e.to_dict(timezone) for e in events]})
         return
     if not events:
         render.message("no changes match")

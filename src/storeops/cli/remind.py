@@ -70,6 +70,7 @@ def remind(
     import os
 
     from storeops import dates, filters, remind as domain, render
+    from storeops.model import EARLIEST_YEAR
     from storeops.config import WEBHOOK_FORMATS
     from storeops.errors import UsageError
 
@@ -89,7 +90,8 @@ def remind(
     repo = open_repo(ctx)
     config = repo.config
     lang = language(ctx, repo)
-    as_of_date = dates.user_date(as_of, "--as-of", config.timezone) or dates.today(config.timezone)
+    as_of_date = (dates.user_date(as_of, "--as-of", config.timezone, earliest=EARLIEST_YEAR)
+                  or dates.today(config.timezone))
     window = config.policies["remind_days"] if days is None else days
     # resolve delivery settings before any work: a misconfigured cron should fail loudly, even on a quiet day
     url = None

@@ -28,7 +28,11 @@ def _read_value(key: str) -> str:
         if getpass.getpass(f"{key} (again): ") != value:
             raise UsageError("the two entries differ; nothing was stored")
         return value
-    value = sys.stdin.read()
+    try:
+        value = sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"the secret on stdin is not UTF-8 text (byte {error.start + 1}); nothing was stored",
+                         hint="pipe text, or store a binary file with `storeops attach`") from None
     if value.endswith("\n"):
         value = value[:-2] if value.endswith("\r\n") else value[:-1]
     if "\n" in value:
