@@ -87,3 +87,21 @@ def test_generated_workflow_and_schedules_are_what_storeops_prints(tmp_path, mon
 @pytest.mark.parametrize("path", sorted(p.relative_to(EXAMPLES).as_posix() for p in EXAMPLES.rglob("*.y*ml")))
 def test_every_example_yaml_parses(path):
     assert yamlio.load(EXAMPLES / path) is not None
+
+
+def test_tracker_sheet_imports_into_the_example_team(tmp_path, monkeypatch):
+    stores = tmp_path / "stores"
+    shutil.copytree(EXAMPLES / "stores", stores)
+    git(stores.parent, "init", "-q", "-b", "main", str(stores))
+    git(stores, "add", "-A")
+    git(stores, "commit", "-qm", "the example team")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "alice@acme.example")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "alice@acme.example")
+    tracker, mapping = EXAMPLES / "import" / "tracker.csv", EXAMPLES / "import" / "mapping.yaml"
+    imported = run_cli("-C", str(stores), "import", str(tracker), "--sop", "amazon-us", "--map", str(mapping))
+    assert imported.exit_code == 0, imported.stderr
+    assert git(stores, "log", "-1", "--format=%s").strip() == "import 3 project(s) from tracker.csv"
+    garden = yamlio.load(stores / "projects" / "acme-garden-amazon-us.yaml")
+    assert {t["id"]: t["state"] for t in garden["tasks"]}["business-license"] == "done"
+    checked = run_cli("-C", str(stores), "check")
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
