@@ -173,3 +173,13 @@ def test_the_site_is_built_from_the_other_seven(cli, tmp_path):
     result = cli("site", "-o", str(tmp_path / "site"))
     _named_once(result)
     assert "for 7 projects" in result.stderr
+
+
+def test_an_empty_listing_says_why_it_is_empty(stores, project):
+    assert "no projects match" in run_cli("-C", str(stores), "status", "--owner", "bob").stderr
+    path = stores / "projects" / f"{project}.yaml"
+    path.write_text(path.read_text().replace("start: 2026-11-02", "start: 2026-12-33"))
+    result = run_cli("-C", str(stores), "status")
+    assert result.exit_code == 1
+    assert "no project file could be read (named above)" in result.stderr
+    assert "(skipped; run storeops check)" in result.stderr

@@ -398,6 +398,7 @@ ZH: dict[str, str] = {
     "removed {person}": "已移除 {person}",
     "no projects (create one with `storeops new`)": "还没有项目（用 `storeops new` 新建）",
     "no projects match": "没有符合条件的项目",
+    "no project file could be read (named above)": "没有能读取的项目文件（见上方）",
     # ---- doctor ----
     "storeops.yaml: team {what}, {n} people": "storeops.yaml：团队 {what}，共 {n} 人",
     "you are {person} ({what})": "你是 {person}（{what}）",

@@ -62,7 +62,7 @@ def status(
         elif as_json:
             render.emit_json({"today": today.isoformat(), "projects": summaries, "problems": problem_list(problems)})
         else:
-            _table(summaries, lang)
+            _table(summaries, lang, empty=_why_empty(problems, chosen))
         skipped(problems)
         return
     project = repo.load_project(project_id)
@@ -100,12 +100,20 @@ def _guide(repo, project, task_id: str) -> dict | None:
     return task.get("guide") if task else None
 
 
-def _table(summaries: list[dict], lang: str) -> None:
+def _why_empty(problems, chosen) -> str:
+    if any(chosen.to_dict().values()):
+        return "no projects match"
+    if problems:
+        return "no project file could be read (named above)"
+    return "no projects (create one with `storeops new`)"
+
+
+def _table(summaries: list[dict], lang: str, empty: str) -> None:
     from storeops import render
     from storeops.labels import status_label, word
 
     if not summaries:
-        render.message("no projects (create one with `storeops new`)")
+        render.message(empty)
         return
     headers = [word(k, lang) for k in ("project", "platform", "owner", "status", "progress", "next", "due", "late")]
     rows, styles = [], []
