@@ -10,32 +10,17 @@ all stops there.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from storeops import schema, yamlio
 from storeops.config import Config
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import FieldError, Project
+from storeops.problems import Finding as Problem  # check's name for it since the start
 from storeops.repo import CONFIG_FILE, StoresRepo, project_text
 from storeops.sop import Sop, category_vocabulary, load_library
 from storeops.workflow import dependency_cycle, task_problems
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int | None
-    col: int | None
-    message: str
-    code: str
-
-    def __str__(self) -> str:
-        where = self.path + (f":{self.line}" if self.line else "") + (f":{self.col}" if self.line and self.col else "")
-        return f"{where}: {self.message}"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class _Collector:

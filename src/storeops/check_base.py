@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from storeops import gitcmd, gitlog, history, ranges, yamlio
 from storeops.changes import compare
-from storeops.check import Problem
+from storeops.problems import Finding as Problem
 from storeops.config import Config
 from storeops.errors import DataError
 from storeops.model import FieldError, Project

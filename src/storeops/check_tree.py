@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from storeops import gitcmd
-from storeops.check import Problem
+from storeops.problems import Finding as Problem
 from storeops.repo import ATTACHMENTS_DIR, CONFIG_FILE, PROJECTS_DIR, SOP_DIR, StoresRepo, linked
 
 LINK_ROOTS = (PROJECTS_DIR, ATTACHMENTS_DIR, SOP_DIR, CONFIG_FILE)

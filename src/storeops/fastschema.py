@@ -27,6 +27,17 @@ ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "definitions", "$comment", "
                          "default", "deprecated", "readOnly", "writeOnly"})
 
 
+
+def python_pattern(pattern: str) -> str:
+    """A JSON Schema (ECMA-262) pattern for Python's `re`: there `$` is the end of the text,
+    while Python's `$` also matches before a trailing newline (an id `evil\\n` would pass)."""
+    out, escaped = [], False
+    for char in pattern:
+        out.append("\\Z" if char == "$" and not escaped else char)
+        escaped = char == "\\" and not escaped
+    return "".join(out)
+
+
 class Unsupported(Exception):
     """The schema uses something this module does not check; leave it to jsonschema."""
 
@@ -169,8 +180,6 @@ class _Compiler:
         return lambda x: _equal(x, value)
 
     def k_pattern(self, pattern, schema) -> Check:
-        from storeops.schema import python_pattern
-
         search = re.compile(python_pattern(pattern)).search
         return lambda x: not isinstance(x, str) or search(x) is not None
 

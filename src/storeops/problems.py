@@ -7,7 +7,7 @@ column and message go into a Problem, and the CLI names it on stderr, in --json
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from storeops.errors import DataError, StoreopsError
 
@@ -45,3 +45,21 @@ def raise_first(problems: list[Problem]) -> None:
         if problem.error is not None:
             raise problem.error
         raise DataError(problem.path, problem.message, line=problem.line, col=problem.col)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding of `storeops check`: a Problem with its kind (`code`), for --json and CI annotations."""
+
+    path: str
+    line: int | None
+    col: int | None
+    message: str
+    code: str
+
+    def __str__(self) -> str:
+        where = self.path + (f":{self.line}" if self.line else "") + (f":{self.col}" if self.line and self.col else "")
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -6,6 +6,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+from storeops.fastschema import python_pattern
 from storeops.resources import data_dir
 
 NAMES = ("config", "project", "sop")
@@ -40,16 +41,6 @@ def validator(name: str):
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     cls = jsonschema.validators.extend(cls, {"pattern": _pattern_keyword})
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
-
-
-def python_pattern(pattern: str) -> str:
-    """A JSON Schema (ECMA-262) pattern for Python's `re`: there `$` is the end of the text,
-    while Python's `$` also matches before a trailing newline (an id `evil\\n` would pass)."""
-    out, escaped = [], False
-    for char in pattern:
-        out.append("\\Z" if char == "$" and not escaped else char)
-        escaped = char == "\\" and not escaped
-    return "".join(out)
 
 
 def _pattern_keyword(validator, pattern, instance, schema):
