@@ -71,7 +71,7 @@ def test_check_flags_a_project_whose_category_is_not_in_the_vocabulary(stores, p
 def test_sop_show_lists_the_categories_that_change_it(stores):
     result = cli(stores, "sop", "show", "amazon-us")
     assert result.exit_code == 0
-    assert "cosmetics (+compliance-review)" in result.stdout
+    assert "cosmetics, dietary-supplements, food, medical-devices, toys-baby (+compliance-review)" in result.stdout
     data = json.loads(cli(stores, "sop", "show", "amazon-us", "--json").stdout)
     assert data["categories"]["food"] == ["compliance-review"]
     assert set(data["categories"]) == {"cosmetics", "dietary-supplements", "food", "medical-devices", "toys-baby"}

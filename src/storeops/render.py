@@ -227,6 +227,11 @@ def fields(pairs: list[tuple[str, Any]]) -> None:
     """`label: value` lines, labels aligned."""
     if not pairs:
         return
-    width = max(_width(label) for label, _ in pairs)
+    from storeops.textcells import wrap
+
+    labels, limit = max(_width(label) for label, _ in pairs), width()
     for label, value in pairs:
-        out(f"{_pad(label, width)}  {clean(value)}")
+        line = f"{_pad(label, labels)}  {clean(value)}"
+        # a long value folds under itself (never mid-word), so the labels stay a column
+        for part in wrap(line, limit, indent=labels + 2) if limit else [line]:
+            out(part)

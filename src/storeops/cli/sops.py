@@ -76,7 +76,7 @@ def show(ctx: typer.Context, sop_id: str = typer.Argument(..., metavar="SOP_ID")
                    (word("reviewed", lang), sop.data.get("reviewed")),
                    (word("compliance", lang), ", ".join(sop.data.get("compliance", [])) or "-"),
                    (word("categories_changing", lang),
-                    "; ".join(f"{c} (+{', '.join(tasks)})" for c, tasks in changing.items()) or "-"),
+                    _categories_text(changing)),
                    (word("source", lang), say(sop.source, lang))])
     render.out()
     rows = []
@@ -204,3 +204,11 @@ ORDER = 80
 
 def register(app: typer.Typer) -> None:
     app.add_typer(sop_app, name="sop")
+
+
+def _categories_text(changing: dict[str, list[str]]) -> str:
+    """Categories grouped by the tasks they add: `cosmetics, food (+compliance-review)`."""
+    groups: dict[tuple, list[str]] = {}
+    for category, tasks in changing.items():
+        groups.setdefault(tuple(tasks), []).append(category)
+    return "; ".join(f"{', '.join(cats)} (+{', '.join(tasks)})" for tasks, cats in groups.items()) or "-"
