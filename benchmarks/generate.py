@@ -400,7 +400,7 @@ def _quotas(rng: random.Random, budget: int, count: int) -> list[int]:
 def build_commits(projects: int, commits: int, seed: int, now: datetime) -> tuple[list[Commit], dict]:
     library = load_library(None)
     config = Config(team="Benchmark Agency", timezone="Asia/Shanghai", language="en", people=tuple(TEAM),
-                    policies=dict(DEFAULT_POLICIES))
+                    policies=dict(DEFAULT_POLICIES), categories=tuple(CATEGORIES))
     rng = random.Random(seed)
     hot_commits = min(HOT_COMMITS, max(1, commits // 5))
     budget = commits - 1 - hot_commits  # one for the initial commit
