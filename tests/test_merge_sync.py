@@ -300,3 +300,14 @@ def test_sync_refuses_uncommitted_changes(team):
 def test_sync_without_a_remote_says_how_to_add_one(stores, mini):
     result = run_cli("-C", str(stores), "sync")
     assert result.exit_code == 3 and "has no remote to sync with" in result.stderr
+
+
+def test_a_push_that_lost_a_race_on_the_remote_is_retried_not_reported():
+    from storeops import sync
+
+    raced = (" ! [remote rejected] HEAD -> main (cannot lock ref 'refs/heads/main': is at 7d2bbf5 but expected "
+             "4c1c9af)\nerror: failed to push some refs to '/srv/stores.git'\n")
+    sync._refused("origin", raced)  # returns: sync fetches and tries again
+    hooked = " ! [remote rejected] HEAD -> main (pre-receive hook declined)\n"
+    with pytest.raises(sync.EnvError, match="was refused: pre-receive hook declined"):
+        sync._refused("origin", hooked)

@@ -70,12 +70,16 @@ def sync(repo: StoresRepo, remote: str | None = None, strategy: str = "rebase") 
         raise EnvError(f"{remote} kept changing while pushing", hint="run storeops sync again")
 
 
+# another push updated the branch between the remote's check and its ref update: fetch and try again
+RACES = ("cannot lock ref", "failed to update ref", "but expected")
+
+
 def _refused(remote: str, stderr: str) -> None:
     """The remote itself refused the push (a hook, a checked-out branch of a non-bare repository):
     fetching again cannot help, so say git's own reason instead of retrying."""
     lines = [line.strip() for line in stderr.splitlines()]
     refusal = next((line for line in lines if "[remote rejected]" in line), None)
-    if refusal is None:
+    if refusal is None or any(race in refusal for race in RACES):
         return
     said = [line.removeprefix("remote:").strip().removeprefix("error:").strip() for line in lines
             if line.startswith("remote:") and "error:" in line]
