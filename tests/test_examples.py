@@ -60,7 +60,8 @@ def test_team_sop_example_makes_a_project_that_passes_check(stores):
 INSTALL = "storeops @ git+https://github.com/ORG/storeops@COMMIT"
 
 
-def test_generated_workflow_and_schedules_are_what_storeops_prints(tmp_path, monkeypatch):
+def example_team(tmp_path, monkeypatch):
+    """examples/stores committed in a repository of its own, with alice (an admin) at the keyboard."""
     stores = tmp_path / "stores"
     shutil.copytree(EXAMPLES / "stores", stores)
     git(stores.parent, "init", "-q", "-b", "main", str(stores))
@@ -68,6 +69,11 @@ def test_generated_workflow_and_schedules_are_what_storeops_prints(tmp_path, mon
     git(stores, "commit", "-qm", "the example team")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "alice@acme.example")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "alice@acme.example")
+    return stores
+
+
+def test_generated_workflow_and_schedules_are_what_storeops_prints(tmp_path, monkeypatch):
+    stores = example_team(tmp_path, monkeypatch)
     forged = run_cli("-C", str(stores), "forge", "github", "--install", INSTALL)
     assert forged.exit_code == 0, forged.stderr
     for name in ("workflows/storeops.yml", "CODEOWNERS"):
@@ -90,13 +96,7 @@ def test_every_example_yaml_parses(path):
 
 
 def test_tracker_sheet_imports_into_the_example_team(tmp_path, monkeypatch):
-    stores = tmp_path / "stores"
-    shutil.copytree(EXAMPLES / "stores", stores)
-    git(stores.parent, "init", "-q", "-b", "main", str(stores))
-    git(stores, "add", "-A")
-    git(stores, "commit", "-qm", "the example team")
-    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "alice@acme.example")
-    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "alice@acme.example")
+    stores = example_team(tmp_path, monkeypatch)
     tracker, mapping = EXAMPLES / "import" / "tracker.csv", EXAMPLES / "import" / "mapping.yaml"
     imported = run_cli("-C", str(stores), "import", str(tracker), "--sop", "amazon-us", "--map", str(mapping))
     assert imported.exit_code == 0, imported.stderr
