@@ -66,8 +66,13 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
             raise write_refused(path, error) from None
         raise
     # the rename is durable once the folder is; failing here cannot leave a partial file
+    sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder, so that a rename in it survives a power cut; best effort (not every file system can)."""
     with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storeops import gitcmd
+from storeops.atomic import sync_folder
 from storeops.errors import EnvError
 
 JOURNAL_NAME = "storeops/journal"
@@ -77,12 +78,7 @@ def _atomic_json(path: Path, data: dict) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    sync_folder(path.parent)
 
 
 def _head(root: Path) -> str | None:

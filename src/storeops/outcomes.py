@@ -7,7 +7,6 @@ validate → atomic write → one commit) and refuses archived projects.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -56,24 +55,22 @@ def reject(repo: StoresRepo, project_id: str, reason: str, *, task_id: str | Non
         task = find_task(project, task_id) if task_id else default_rejected_task(project)
         changed, old, _new = advance_task(project, task.id, "rejected", who.name, day)
         rel = repo.rel(repo.project_path(project.id))
-        kept = None
-        if evidence is not None:
-            kept, warning = store_evidence(repo, changed, task, evidence, when, sensitive)
-        try:
-            rejection = Rejection(at=when, task=task.id, reason=reason, message=message or None, evidence=kept)
-            changed = dataclasses.replace(changed, rejections=changed.rejections + (rejection,))
-            validate_project(changed, rel)
-            refuse_links(repo.root, [rel])
-            with _restoring(repo, [rel] + ([kept] if kept else []), made=(kept,) if kept else ()):
-                repo.write_project(changed)
-                subject = f"reject {project.id}: {task.id} {old.state} → rejected ({reason})"
-                gitcmd.commit_paths(repo.root, [rel] + ([kept] if kept else []),
-                                    commit_message(subject, "reject", project.id, body=_quote(message)))
-        except BaseException:
+        kept, data, warning = (prepare_evidence(repo, changed, task, evidence, when, sensitive)
+                               if evidence is not None else (None, b"", None))
+        rejection = Rejection(at=when, task=task.id, reason=reason, message=message or None, evidence=kept)
+        changed = dataclasses.replace(changed, rejections=changed.rejections + (rejection,))
+        validate_project(changed, rel)
+        refuse_links(repo.root, [rel])
+        paths = [rel] + ([kept] if kept else [])
+        # the evidence is written inside the transaction: a crash before the commit takes it away again
+        with _restoring(repo, paths):
             if kept:
-                (repo.root / kept).unlink(missing_ok=True)
-            raise
-        return Rejected(changed, old, rejection, warning if evidence is not None else None)
+                (repo.root / kept).parent.mkdir(parents=True, exist_ok=True)
+                atomic_write_bytes(repo.root / kept, data)
+            repo.write_project(changed)
+            subject = f"reject {project.id}: {task.id} {old.state} → rejected ({reason})"
+            gitcmd.commit_paths(repo.root, paths, commit_message(subject, "reject", project.id, body=_quote(message)))
+        return Rejected(changed, old, rejection, warning)
 
 
 def default_rejected_task(project: Project) -> Task:
@@ -133,11 +130,11 @@ def evidence_name(repo: StoresRepo, project_id: str, source: Path, when: date) -
     raise UsageError(f"too many rejection files for {when.isoformat()} in {folder}")
 
 
-def store_evidence(repo: StoresRepo, project: Project, task: Task, source: Path, when: date,
-                   sensitive: bool | None) -> tuple[str, str | None]:
-    """Keep `source` in the stores repo as evidence: (path recorded in the rejection, warning).
+def prepare_evidence(repo: StoresRepo, project: Project, task: Task, source: Path, when: date,
+                     sensitive: bool | None) -> tuple[str, bytes, str | None]:
+    """What keeping `source` as evidence writes: (path recorded in the rejection, its bytes, warning).
 
-    The one place where evidence bytes enter the work tree. Notices and
+    The one place where evidence bytes are made for the work tree. Notices and
     screenshots often show the legal representative's data, so evidence is
     encrypted to the rejected task's readers whenever one of them has a key;
     `sensitive=False` keeps it plain, `sensitive=True` insists on encryption.
@@ -146,8 +143,6 @@ def store_evidence(repo: StoresRepo, project: Project, task: Task, source: Path,
 
     rel = evidence_name(repo, project.id, source, when)
     refuse_links(repo.root, [rel, rel + ".age"])
-    target = repo.root / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
     warning = None
     if sensitive is not False:
         try:
@@ -160,11 +155,8 @@ def store_evidence(repo: StoresRepo, project: Project, task: Task, source: Path,
             warning = ("evidence stored unencrypted: none of its readers has an age key "
                        "(add keys with `storeops person key`)")
         if keys:
-            rel += ".age"
-            atomic_write_bytes(repo.root / rel, vault.encrypt(source.read_bytes(), keys))
-            return rel, None
-    shutil.copyfile(source, target)
-    return rel, warning
+            return rel + ".age", vault.encrypt(source.read_bytes(), keys), None
+    return rel, source.read_bytes(), warning
 
 
 # ---- account and isolation ----

@@ -7,7 +7,8 @@ every K a write command makes: every step of its plumbing. After each kill a rea
   - 0 index/HEAD divergences: `git status --porcelain` is empty, HEAD moved by 0 or 1 commit;
   - 0 changes folded into another commit: `check` passes and the next command commits its own file only;
   - 0 stale locks needing a manual `rm`: no lock file, no journal is left.
-The default run kills `attach` at every step; `pytest -m slow` every write command.
+The default run kills `attach` and `reject` (a file beside the project) at every step; `pytest -m slow`
+fourteen write commands (see SETUPS).
 """
 
 from __future__ import annotations
@@ -123,8 +124,43 @@ def _setup_advance(stores, tmp_path):
     return ["advance", "mini-us", "licence"], None
 
 
+def _setup_new(stores, tmp_path):
+    return ["new", "mini", "--store", "Crash Shop", "--owner", "bob", "--id", "crash-shop"], None
+
+
+def _setup_schedule(stores, tmp_path):
+    return ["schedule", "mini-us", "licence", "--due", "2026-12-20"], None
+
+
+def _setup_reject(stores, tmp_path):
+    notice = write(tmp_path, "notice.png", b"\x89PNG\r\n\x1a\n the platform's notice")
+    assert run_cli("-C", str(stores), "advance", "mini-us", "licence").exit_code == 0
+    return ["reject", "mini-us", "--task", "licence", "--reason", "other", "--message", "documents unclear",
+            "--evidence", str(notice)], None
+
+
+def _setup_link(stores, tmp_path):
+    return ["link", "mini-us", "--seller-id", "A1B2C3D4E5"], None
+
+
+def _setup_handover(stores, tmp_path):
+    return ["handover", "bob", "--to", "carol"], None
+
+
+def _setup_person_add(stores, tmp_path):
+    return ["person", "add", "erin", "--email", "erin@example.com"], None
+
+
+def _setup_import(stores, tmp_path):
+    sheet = tmp_path / "tracker.csv"
+    sheet.write_text("store,owner,start\nCrash One,bob,2026-11-20\nCrash Two,carol,2026-11-21\n")
+    return ["import", str(sheet), "--sop", "mini"], None
+
+
 SETUPS = {"assign": _setup_assign, "attach": _setup_attach, "secret set": _setup_secret,
-          "person key": _setup_person_key, "rekey": _setup_rekey, "fmt": _setup_fmt, "advance": _setup_advance}
+          "person key": _setup_person_key, "rekey": _setup_rekey, "fmt": _setup_fmt, "advance": _setup_advance,
+          "new": _setup_new, "schedule": _setup_schedule, "reject": _setup_reject, "link": _setup_link,
+          "handover": _setup_handover, "person add": _setup_person_add, "import": _setup_import}
 
 
 def _kill_everywhere(name: str, stores: Path, tmp_path: Path, wrapper: Path) -> Counter:
@@ -147,7 +183,7 @@ def _kill_everywhere(name: str, stores: Path, tmp_path: Path, wrapper: Path) -> 
     return totals
 
 
-@pytest.mark.parametrize("name", ["attach"])
+@pytest.mark.parametrize("name", ["attach", "reject"])
 def test_a_writer_killed_before_any_git_step_is_finished_or_undone_by_the_next_command(
         name, stores, mini, act, tmp_path, wrapper, capsys):
     totals = _kill_everywhere(name, stores, tmp_path, wrapper)

@@ -19,6 +19,10 @@ REJECTION_FORMATS = ("text", "json", "csv", "markdown", "xlsx")
 BAR_WIDTH = 30
 
 
+# the reports that are tables of numbers: one --format for all of them
+TABLE_FORMAT_OPTION = typer.Option("text", "--format", metavar="text|json|csv|markdown|xlsx",
+                                   help="Output format; xlsx needs -o FILE.")
+
 @report_app.command("rejections")
 def rejections(
     ctx: typer.Context,
@@ -28,8 +32,7 @@ def rejections(
     site: SiteOption = None,
     owner: OwnerOption = None,
     status_filter: StatusOption = None,
-    fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown|xlsx",
-                             help="Output format; xlsx needs -o FILE."),
+    fmt: str = TABLE_FORMAT_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     wide: bool = WIDE_OPTION,
     output: Optional[Path] = sheetout.OUTPUT_OPTION,
@@ -209,8 +212,7 @@ def cycle_time(
     site: SiteOption = None,
     owner: OwnerOption = None,
     status_filter: StatusOption = None,
-    fmt: str = typer.Option("text", "--format", metavar="text|json|csv|markdown|xlsx",
-                             help="Output format; xlsx needs -o FILE."),
+    fmt: str = TABLE_FORMAT_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     wide: bool = WIDE_OPTION,
     output: Optional[Path] = sheetout.OUTPUT_OPTION,
