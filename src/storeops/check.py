@@ -498,30 +498,35 @@ def check_repo(repo: StoresRepo, paths: list[Path] | None = None, progress=None)
     store.save(prune=not paths)
     from storeops.check_tree import tree_problems
 
-    problems += tree_problems(repo, {pid: project for pid, (project, _text) in parsed.items()})
-    problems += isolation_problems(repo, parsed, compare_all=bool(paths))
+    everyone = _every_project(repo, parsed)
+    problems += tree_problems(repo, everyone)
+    problems += isolation_problems(repo, parsed, everyone)
     # like a compiler: by file, then line and column (the order each stage found them in breaks ties)
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.col or 0))
 
 
-def isolation_problems(repo: StoresRepo, parsed: dict, compare_all: bool) -> list[Problem]:
-    """Shared network, device, login, phone, payout account or entity, reported on each file involved.
-
-    When only some files are checked, they are still compared with every other project.
-    """
-    from storeops.isolation import conflicts
+def _every_project(repo: StoresRepo, parsed: dict) -> dict:
+    """id → Project of every project that parses: those checked in this run, and (when only some files are
+    checked) the others, which attachments and isolation are still compared with."""
     from storeops.repo import parse_project
 
     projects = {pid: project for pid, (project, _text) in parsed.items()}
-    if compare_all:
-        for pid in repo.project_ids():
-            if pid not in projects:
-                try:
-                    projects[pid] = parse_project(*repo.read_project_text(pid))
-                except StoreopsError:
-                    pass  # reported when that file itself is checked
+    for pid in repo.project_ids():
+        if pid not in projects:
+            try:
+                projects[pid] = parse_project(*repo.read_project_text(pid))
+            except StoreopsError:
+                pass  # reported when that file itself is checked
+    return projects
+
+
+def isolation_problems(repo: StoresRepo, parsed: dict, everyone: dict) -> list[Problem]:
+    """Shared network, device, login, phone, payout account or entity, reported on each file checked
+    (`parsed`), compared with every project (`everyone`)."""
+    from storeops.isolation import conflicts
+
     found = []
-    for conflict in conflicts(list(projects.values())):
+    for conflict in conflicts(list(everyone.values())):
         for pid in conflict.projects:
             if pid in parsed:
                 out = _Collector(repo.rel(repo.project_path(pid)), parsed[pid][1])

@@ -41,20 +41,10 @@ def listed(root: Path) -> dict[str, str]:
     return found
 
 
-def declared_files(repo: StoresRepo, projects: dict) -> set[str]:
-    """Every attachment path a project names (documents and rejection evidence)."""
-    from storeops.errors import StoreopsError
-    from storeops.repo import parse_project
-
-    every = dict(projects)
-    for pid in repo.project_ids():
-        if pid not in every:
-            try:
-                every[pid] = parse_project(*repo.read_project_text(pid))
-            except StoreopsError:
-                pass  # reported when that file itself is checked
+def declared_files(projects: dict) -> set[str]:
+    """Every attachment path a project names (documents and rejection evidence). `projects`: id → Project."""
     files = set()
-    for project in every.values():
+    for project in projects.values():
         for task in project.tasks:
             files.update(doc.file for doc in task.documents if doc.file)
         files.update(r.evidence for r in project.rejections if r.evidence)
@@ -62,7 +52,9 @@ def declared_files(repo: StoresRepo, projects: dict) -> set[str]:
 
 
 def tree_problems(repo: StoresRepo, projects: dict) -> list[Problem]:
-    """Symlinks, and files under attachments/ or projects/ that no project declares. `projects`: id → Project."""
+    """Symlinks, and files under attachments/ or projects/ that no project declares.
+
+    `projects`: id → Project, every project that parses (check_repo reads them once for this and isolation)."""
     from storeops import agefile
 
     root = repo.root
@@ -79,7 +71,7 @@ def tree_problems(repo: StoresRepo, projects: dict) -> list[Problem]:
             links.add(link)
     for link in sorted(links):
         problems.append(Problem(link, None, None, link_message(link), "symlink"))
-    declared = declared_files(repo, projects)
+    declared = declared_files(projects)
     for path in sorted(files):
         if any(path == link or path.startswith(link + "/") for link in links):
             continue
