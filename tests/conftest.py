@@ -86,6 +86,16 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
 
 
+def example_repo(tmp_path_factory, name: str) -> Path:
+    """`storeops init --example` in a fresh folder, with a home of its own: for module-scoped fixtures."""
+    root = tmp_path_factory.mktemp(name) / "demo"
+    with pytest.MonkeyPatch.context() as patch:
+        isolate(patch, tmp_path_factory.mktemp("home"))
+        result = run_cli("init", "--example", str(root))
+    assert result.exit_code == 0, result.stderr
+    return root
+
+
 def snapshot_of_this_checkout(tmp_path: Path) -> tuple[Path, str]:
     """This checkout's files committed in a fresh repository (as a forge serves them): (folder, commit SHA)."""
     import shutil

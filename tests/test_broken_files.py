@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import git, isolate, run_cli
+from conftest import example_repo, git, isolate, run_cli
 
 BROKEN = "projects/acme-amazon-de.yaml"
 SKIPPED_LINE = f"{BROKEN}:10:1: start: '2026-12-33' is not a calendar date (skipped; run storeops check)"
@@ -17,10 +17,7 @@ SEVEN = {"acme-amazon-jp", "acme-amazon-us", "acme-lazada-my", "acme-shopee-sg",
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The example repo's eight projects, one with `start: 2026-12-33` (line 10)."""
-    root = tmp_path_factory.mktemp("broken") / "demo"
-    with pytest.MonkeyPatch.context() as patch:
-        isolate(patch, tmp_path_factory.mktemp("home"))
-        assert run_cli("init", "--example", str(root)).exit_code == 0
+    root = example_repo(tmp_path_factory, "broken")
     path = root / BROKEN
     lines = path.read_text().splitlines(keepends=True)
     assert lines[9].startswith("start: ")

@@ -8,16 +8,12 @@ import sys
 
 import pytest
 
-from conftest import isolate, run_cli
+from conftest import example_repo
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("completion") / "demo"
-    with pytest.MonkeyPatch.context() as patch:
-        isolate(patch, tmp_path_factory.mktemp("home"))
-        assert run_cli("init", "--example", str(root)).exit_code == 0
-    return root
+    return example_repo(tmp_path_factory, "completion")
 
 
 def complete(shell: str, line: str, cwd) -> list[str]:

@@ -4,15 +4,12 @@ import json
 from datetime import date
 
 import pytest
-from conftest import git, run_cli
+from conftest import example_repo, git, run_cli
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ex") / "demo"
-    result = run_cli("init", "--example", str(root))
-    assert result.exit_code == 0, result.stderr
-    return root
+    return example_repo(tmp_path_factory, "ex")
 
 
 def test_example_has_every_status_on_many_platforms(demo):

@@ -6,16 +6,13 @@ import json
 from datetime import date, datetime
 
 import pytest
-from conftest import run_cli
+from conftest import example_repo, run_cli
 from openpyxl import load_workbook
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sheets") / "demo"
-    result = run_cli("init", "--example", str(root))
-    assert result.exit_code == 0, result.stderr
-    return root
+    return example_repo(tmp_path_factory, "sheets")
 
 
 def test_status_xlsx_reads_back_with_real_dates_and_a_frozen_header(demo, tmp_path):

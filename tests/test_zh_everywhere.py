@@ -13,7 +13,7 @@ import shlex
 import pytest
 import yaml
 
-from conftest import isolate, run_cli
+from conftest import example_repo, run_cli
 from storeops.sop import builtin_dir
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -101,11 +101,7 @@ merge-file /nonexistent/a /nonexistent/b /nonexistent/c
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("zh") / "demo"
-    with pytest.MonkeyPatch.context() as patch:
-        isolate(patch, tmp_path_factory.mktemp("home"))
-        assert run_cli("init", "--example", str(root)).exit_code == 0
-    return root
+    return example_repo(tmp_path_factory, "zh")
 
 
 def data_words(root) -> set[str]:

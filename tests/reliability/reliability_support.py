@@ -45,6 +45,17 @@ def run_fast(*args: str) -> Result:
     return Result(code, out.getvalue(), err.getvalue(), exception)
 
 
+def two_sides_of_sop_readme(stores: Path) -> None:
+    """Branch `other` and main each change sop/README.md: merging, rebasing or cherry-picking one onto the other
+    stops with a conflict."""
+    git(stores, "checkout", "-q", "-b", "other")
+    (stores / "sop" / "README.md").write_text("other side\n")
+    git(stores, "commit", "-qam", "other side")
+    git(stores, "checkout", "-q", "main")
+    (stores / "sop" / "README.md").write_text("main side\n")
+    git(stores, "commit", "-qam", "main side")
+
+
 def add_mini_sop(stores: Path) -> None:
     (stores / "sop" / "mini.yaml").write_text((DATA / "mini.yaml").read_text())
     git(stores, "add", "sop/mini.yaml")

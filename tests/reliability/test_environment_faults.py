@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 from conftest import git
-from reliability_support import assert_repo_sound, leftover_temp_files, run_fast, team  # noqa: F401
+from reliability_support import (assert_repo_sound, leftover_temp_files, run_fast, team,  # noqa: F401
+                                  two_sides_of_sop_readme)
 
 PROJECT = "projects/mini-us.yaml"
 
@@ -114,12 +115,7 @@ def test_the_users_staged_and_unstaged_work_is_left_alone(team):
 
 
 def test_a_merge_in_progress_is_a_clear_exit_3(team):
-    git(team, "checkout", "-q", "-b", "other")
-    (team / "sop" / "README.md").write_text("other side\n")
-    git(team, "commit", "-qam", "other side")
-    git(team, "checkout", "-q", "main")
-    (team / "sop" / "README.md").write_text("main side\n")
-    git(team, "commit", "-qam", "main side")
+    two_sides_of_sop_readme(team)
     subprocess.run(["git", "-C", str(team), "merge", "-q", "other"], capture_output=True)  # conflicts
     before = snapshot(team)
     result = cli(team, "advance", "mini-us", "licence")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import git, run_cli
+from reliability_support import two_sides_of_sop_readme
 from vault_fixtures import LICENCE, act, keys, make_identity, write  # noqa: F401 (fixtures)
 
 from storeops import gitcmd
@@ -268,22 +269,13 @@ def test_a_journal_of_a_live_writer_is_waited_for_not_cleared(stores, mini, monk
         sleeper.wait()
 
 
-def _conflict(stores: Path) -> None:
-    git(stores, "checkout", "-q", "-b", "other")
-    (stores / "sop" / "README.md").write_text("other side\n")
-    git(stores, "commit", "-qam", "other side")
-    git(stores, "checkout", "-q", "main")
-    (stores / "sop" / "README.md").write_text("main side\n")
-    git(stores, "commit", "-qam", "main side")
-
-
 @pytest.mark.parametrize("operation, start, finish", [
     ("a rebase", ["rebase", "main", "other"], "git rebase --abort"),
     ("a cherry-pick", ["cherry-pick", "other"], "git cherry-pick --abort"),
     ("a revert", ["revert", "--no-edit", "HEAD~1"], "git revert --abort"),
 ])
 def test_no_write_while_git_is_in_the_middle_of_something(stores, mini, operation, start, finish):
-    _conflict(stores)
+    two_sides_of_sop_readme(stores)
     if operation == "a revert":
         (stores / "sop" / "README.md").write_text("a third text\n")
         git(stores, "commit", "-qam", "third")
