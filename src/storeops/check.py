@@ -3,7 +3,7 @@
 Each rule returns Problem records; the CLI prints them as file:line:col, sorted by
 file and line like a compiler. Every stage runs on every file (YAML, schema,
 fields and dates, people, SOP rules, isolation, attachments): a field that is
-wrong is reported, set aside (see `lenient_project`) and the later stages run
+wrong is reported, set aside (see lenient.py) and the later stages run
 on the rest, so one run shows every problem. Only a file that is not YAML at
 all stops there.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from storeops import schema, yamlio
+from storeops import lenient, schema, yamlio
 from storeops.config import Config
 from storeops.errors import DataError, StoreopsError, UsageError, did_you_mean
 from storeops.model import FieldError, Project
@@ -87,7 +87,7 @@ def check_config(repo: StoresRepo) -> tuple[list[Problem], Config | None]:
         out.add(doc_path, message, "schema")
         reported.append(tuple(doc_path))
     # every broken field, not only the first
-    config, errors, _ = _lenient(Config.from_dict, data)
+    config, errors, _ = lenient.build(Config.from_dict, data)
     for error in errors:
         if not any(tuple(error.path)[:len(seen)] == seen for seen in reported):
             out.add(error.path, error.message, "config")
@@ -233,7 +233,7 @@ def content_findings(raw: bytes, source: str) -> tuple[Project | None, tuple]:
     dates), all of them; `platform`: the platform schema's problems; `canonical`: written as fmt would;
     `reported`: the document paths of the early problems, which the later stages do not report again.
     The project is None only when the file is not a YAML mapping (or cannot be built even with its
-    broken fields set aside); with early problems it is the lenient one (see `lenient_project`), for the
+    broken fields set aside); with early problems it is the lenient one (see `lenient.project`), for the
     later stages only. Problems are (line, col, message, code): the same bytes under another name have
     the same findings.
     """
@@ -249,7 +249,7 @@ def content_findings(raw: bytes, source: str) -> tuple[Project | None, tuple]:
     for doc_path, message in schema.errors("project", data):
         out.add(doc_path, message, "schema")
         reported.append(tuple(doc_path))
-    project, errors, repaired = lenient_project(data)
+    project, errors, repaired = lenient.project(data)
     for error in errors:
         if not any(tuple(error.path)[:len(seen)] == seen for seen in reported):  # the schema said it already
             out.add(error.path, error.message, "project")
@@ -265,79 +265,6 @@ def content_findings(raw: bytes, source: str) -> tuple[Project | None, tuple]:
         reported.append(tuple(doc_path))  # the SOP's rule on the same field would say it again
     canonical = bool(early) or project_text(project) == text  # a broken file is fixed first, formatted after
     return project, (early, tuple(map(_bare, out.items)), canonical, tuple(reported))
-
-
-# what a required field that is broken is replaced with, so that the later stages can run on the rest
-# (a task whose state is broken counts as done: its dependents are not blamed for it)
-_PLACEHOLDERS = {"start": "2000-01-01", "state": "done", "at": "2000-01-01", "outcome": "abandoned",
-                 "timezone": "UTC", "language": "en"}
-MAX_REPAIRS = 200
-
-
-def lenient_project(data: dict) -> tuple[Project | None, list[FieldError], list[tuple]]:
-    """The project with every field that does not load set aside: (project or None, the errors, their paths).
-
-    Project.from_dict stops at the first broken field; this records it, takes the value out of a copy
-    (or, where the field is required, puts a placeholder in) and tries again, so that every broken field
-    is found and the rules can still run on the rest. The project is for `check` only: never written,
-    never cached, never shown.
-    """
-    return _lenient(Project.from_dict, data)
-
-
-def _lenient(build, data: dict):
-    """`build(data)` with each field that raises FieldError set aside in turn (see lenient_project)."""
-    import copy
-
-    work = copy.deepcopy(data)
-    errors: list[FieldError] = []
-    tries: dict[tuple, int] = {}
-    for _ in range(MAX_REPAIRS):
-        try:
-            return build(work), errors, list(tries)
-        except FieldError as error:
-            path = tuple(error.path)
-            if path not in tries:
-                errors.append(error)
-            tries[path] = tries.get(path, 0) + 1
-            # taken out, then a placeholder where it is required: a third failure at one place ends it
-            if tries[path] > 2 or not _set_aside(work, path, error.message, len(tries)):
-                return None, errors, list(tries)
-    return None, errors, list(tries)
-
-
-def _set_aside(data, path: tuple, message: str, n: int) -> bool:
-    """Take the value at `path` out of `data` (a placeholder when it is required); False when it cannot be."""
-    if not path:
-        return False
-    parent = data
-    for step in path[:-1]:
-        try:
-            parent = parent[step]
-        except (KeyError, IndexError, TypeError):
-            return False
-    leaf = path[-1]
-    if isinstance(parent, list):
-        if isinstance(leaf, int) and 0 <= leaf < len(parent):
-            parent.pop(leaf)
-            return True
-        return False
-    if not isinstance(parent, dict):
-        return False
-    if message != "is required" and leaf in parent:
-        del parent[leaf]
-        return True
-    if leaf == "id":
-        parent[leaf] = f"unreadable-{n}"
-    elif leaf in _PLACEHOLDERS:
-        parent[leaf] = _PLACEHOLDERS[leaf]
-    elif leaf in ("sop", "platform", "site", "store", "owner", "by", "role", "reason", "title", "team"):
-        parent[leaf] = "unknown"
-    elif len(path) > 1:  # no stand-in for this field: set aside what holds it (a person without a name)
-        return _set_aside(data, path[:-1], "", n)
-    else:
-        return False
-    return True
 
 
 def _bare(problem: Problem) -> tuple:
