@@ -66,7 +66,7 @@ def _restoring(repo: StoresRepo, paths: list[str], made: tuple[str, ...] = ()):
         yield
     except BaseException as error:
         try:
-            head = gitcmd.run(repo.root, "rev-parse", "-q", "--verify", "HEAD", check=False).stdout.strip() or None
+            head = journal.current_head(repo.root)
         except StoreopsError:
             head = tx.old
         if head is not None and head != tx.old:
@@ -369,8 +369,7 @@ def fmt(repo: StoresRepo, check_only: bool) -> tuple[list[str], list]:
             refuse_links(repo.root, list(changed))
             # a file with uncommitted edits (yours) is rewritten in place and left for you to commit:
             # storeops commits only changes it made itself
-            edited = set(journal.dirty_paths(repo.root, gitcmd.run(repo.root, "rev-parse", "HEAD").stdout.strip(),
-                                             list(changed)))
+            edited = set(journal.dirty_paths(repo.root, journal.current_head(repo.root), list(changed)))
             for source in sorted(edited):
                 atomic_write(repo.root / source, changed[source])
             clean = [source for source in changed if source not in edited]

@@ -81,7 +81,8 @@ def _atomic_json(path: Path, data: dict) -> None:
     sync_folder(path.parent)
 
 
-def _head(root: Path) -> str | None:
+def current_head(root: Path) -> str | None:
+    """HEAD's commit id, or None in a repository with no commit yet."""
     proc = gitcmd.run(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)
     return proc.stdout.strip() or None if proc.returncode == 0 else None
 
@@ -167,7 +168,7 @@ class Transaction:
 def begin(root: Path, git_dir: Path, paths: list[str], made: tuple[str, ...] = ()) -> Transaction:
     """Refuse edits the command did not make, then record the journal; the caller writes the files next."""
     global _active
-    head = _head(root)
+    head = current_head(root)
     entries = head_entries(root, head, paths)
     dirty = dirty_paths(root, head, [p for p in paths if p not in made], entries)
     if dirty:
@@ -264,7 +265,7 @@ def recover(root: Path, git_dir: Path, wait: float | None = None, clear_locks: b
         except OSError:
             pass
     paths = list(data["paths"])
-    old, new, head = data.get("old"), data.get("new"), _head(root)
+    old, new, head = data.get("old"), data.get("new"), current_head(root)
     if head is not None and (head == new or (new is None and head != old and _parent(root, head) == old)):
         action = "forward"
         wanted = head_entries(root, head, paths)
