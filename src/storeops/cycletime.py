@@ -44,7 +44,11 @@ class Trail:
 
 def trails(root: Path, project: str | None = None) -> dict[str, Trail]:
     """Each project's trail by id (with `project`, that one's alone, read from its own file's history)."""
-    steps = history.walk(root, project, own_path=project is not None)
+    return trails_from(history.walk(root, project, own_path=project is not None))
+
+
+def trails_from(steps: list[history.Step]) -> dict[str, Trail]:
+    """The trails of steps already walked (history.walk), for a caller that uses the steps for more."""
     found: dict[str, Trail] = {}
     # oldest first; walk gives git's order, where a child comes before its parent at the same second
     for step in sorted(reversed(steps), key=lambda s: s.commit.date):

@@ -43,10 +43,8 @@ def collect(repo, lang: str, today: date) -> Site:
     site = Site(team=config.team, lang=lang, today=today, timezone=config.timezone,
                 summaries=[views.project_summary(p, today) for p in projects], projects=projects,
                 remind_days=config.policies.get("remind_days", 3), problems=problems)
-    steps = history.walk(repo.root)
-    found: dict = {}
-    for step in sorted(reversed(steps), key=lambda s: s.commit.date):
-        cycletime._follow(found, step)
+    steps = history.walk(repo.root)  # one walk: cycle times and the recent changes
+    found = cycletime.trails_from(steps)
     durations = timeline.sop_durations(library)
     actuals = cycletime.actuals(projects, found, today, config.timezone)
     for project in projects:
